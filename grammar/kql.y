@@ -1,0 +1,285 @@
+/*
+** kql.y: the Bison grammar of KQL statements, tabular operators and scalar expressions.
+** Pure and reentrant, with byte-span locations.  Every action is one call to a helper in
+** parse.c that builds AST nodes (ast.h); the grammar itself decides nothing else.
+*/
+%require "3.6"
+%define api.pure full
+%define api.prefix {kql_yy}
+%define api.token.prefix {TOK_}
+%define api.location.type {kql_span}
+%define parse.error custom
+%define parse.lac full
+%locations
+%param {yyscan_t scanner}
+%parse-param {kql_parser *p}
+%expect 0
+
+%code requires {
+#include "parse.h"
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                      \
+  do {                                                   \
+    if (N) {                                             \
+      (Cur).start = YYRHSLOC(Rhs, 1).start;              \
+      (Cur).end = YYRHSLOC(Rhs, N).end;                  \
+    } else {                                             \
+      (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;    \
+    }                                                    \
+  } while (0)
+}
+
+%code provides {
+KQL_INTERNAL int kql_yylex(KQL_YYSTYPE *yylval, kql_span *yylloc, yyscan_t scanner);
+KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, const char *msg);
+}
+
+%union {
+  ast *node;       /* a node */
+  ast_list list;   /* a list of nodes */
+  const char *str; /* an identifier */
+  int op;          /* an operator (ast_op) or flags */
+}
+
+%token <op> IDENT "identifier"
+%token <op> BRACKETNAME "bracketed name"
+%token <op> STRING "string literal"
+%token <op> BADSTRING "unterminated string literal"
+%token <op> LONG "number"
+%token <op> REAL "real number"
+%token <op> TIMESPAN "timespan literal"
+%token <op> DATETIME "datetime literal"
+%token <op> TIMESPANLIT "time literal"
+%token <op> TYPEDLIT "typed literal"
+%token <op> DYNAMIC "dynamic literal"
+%token <op> TRUE "true"
+%token <op> FALSE "false"
+%token <op> LET "let"
+%token <op> BY "by"
+%token <op> AND "and"
+%token <op> OR "or"
+%token <op> BETWEEN "between"
+%token <op> STROP "string operator"
+%token <op> INOP "in"
+%token <op> ASC "asc"
+%token <op> DESC "desc"
+%token <op> NULLS "nulls"
+%token <op> FIRST "first"
+%token <op> LAST "last"
+%token <op> WHERE "where"
+%token <op> SUMMARIZE "summarize"
+%token <op> PROJECT "project"
+%token <op> EXTEND "extend"
+%token <op> TAKE "take"
+%token <op> SORT "sort"
+%token <op> TOP "top"
+%token <op> COUNT "count"
+%token <op> DISTINCT "distinct"
+%token <op> UNSUPPORTED "unsupported operator"
+%token <op> BADOP "unknown operator"
+%token PIPE "|"
+%token SEMI ";"
+%token COMMA ","
+%token LPAREN "("
+%token RPAREN ")"
+%token LBRACK "["
+%token RBRACK "]"
+%token LBRACE "{"
+%token RBRACE "}"
+%token DOTDOT ".."
+%token DOT "."
+%token COLON ":"
+%token EQ "=="
+%token ASSIGN "="
+%token NE "!="
+%token EQCI "=~"
+%token NECI "!~"
+%token LT "<"
+%token LE "<="
+%token GT ">"
+%token GE ">="
+%token PLUS "+"
+%token MINUS "-"
+%token STAR "*"
+%token SLASH "/"
+%token PERCENT "%"
+%token INVALID "invalid character"
+
+%type <node> query stmt pipe operator expr postfix primary literal item sortkey
+%type <list> stmts items sortkeys args exprs
+%type <str> name
+%type <op> order nulls
+
+%left OR
+%left AND
+%nonassoc EQ NE LT LE GT GE EQCI NECI STROP INOP BETWEEN
+%left PLUS MINUS
+%left STAR SLASH PERCENT
+%precedence UMINUS
+
+%%
+
+query:
+    stmts                         { $$ = p->result = parse_list_node(p, @$, AST_QUERY, $1); }
+  ;
+
+stmts:
+    stmt                          { $$ = parse_list1(p, $1); }
+  | stmts SEMI stmt               { $$ = parse_list_add(p, $1, $3); }
+  | stmts SEMI                    { $$ = $1; }
+  ;
+
+stmt:
+    LET name ASSIGN pipe          { $$ = parse_let(p, @$, $2, $4); }
+  | pipe                          { $$ = $1; }
+  ;
+
+pipe:
+    expr                          { $$ = $1; }
+  | pipe PIPE operator            { $$ = parse_pipe(p, $1, $3); }
+  ;
+
+operator:
+    WHERE expr                    { $$ = parse_op(p, @$, AST_WHERE, $2); }
+  | SUMMARIZE items               { $$ = parse_summarize(p, @$, $2, NULL); }
+  | SUMMARIZE items BY items      { $$ = parse_summarize(p, @$, $2, &$4); }
+  | SUMMARIZE BY items            { $$ = parse_summarize(p, @$, (ast_list){0}, &$3); }
+  | PROJECT items                 { $$ = parse_list_node(p, @$, AST_PROJECT, $2); }
+  | EXTEND items                  { $$ = parse_list_node(p, @$, AST_EXTEND, $2); }
+  | TAKE expr                     { $$ = parse_op(p, @$, AST_TAKE, $2); }
+  | SORT BY sortkeys              { $$ = parse_list_node(p, @$, AST_SORT, $3); }
+  | TOP expr BY sortkey           { $$ = parse_top(p, @$, $2, $4); }
+  | COUNT                         { $$ = parse_op(p, @$, AST_COUNT, NULL); }
+  | DISTINCT items                { $$ = parse_list_node(p, @$, AST_DISTINCT, $2); }
+  | DISTINCT STAR                 { $$ = parse_distinct_star(p, @$); }
+  | UNSUPPORTED                   { parse_unsupported(p, @1); YYABORT; }
+  | BADOP                         { parse_bad_operator(p, @1); YYABORT; }
+  ;
+
+items:
+    item                          { $$ = parse_list1(p, $1); }
+  | items COMMA item              { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+item:
+    expr                          { $$ = $1; }
+  | name ASSIGN expr              { $$ = parse_assign(p, @$, $1, @1, $3); }
+  ;
+
+sortkeys:
+    sortkey                       { $$ = parse_list1(p, $1); }
+  | sortkeys COMMA sortkey        { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+sortkey:
+    expr order nulls              { $$ = parse_sortkey(p, @$, $1, $2 | $3); }
+  ;
+
+order:
+    %empty                        { $$ = 0; }
+  | ASC                           { $$ = AST_SORT_ASC; }
+  | DESC                          { $$ = 0; }
+  ;
+
+nulls:
+    %empty                        { $$ = 0; }
+  | NULLS FIRST                   { $$ = AST_SORT_NULLS_SET | AST_SORT_NULLS_FIRST; }
+  | NULLS LAST                    { $$ = AST_SORT_NULLS_SET; }
+  ;
+
+expr:
+    expr OR expr                  { $$ = parse_binary(p, @$, OP_OR, $1, $3); }
+  | expr AND expr                 { $$ = parse_binary(p, @$, OP_AND, $1, $3); }
+  | expr EQ expr                  { $$ = parse_binary(p, @$, OP_EQ, $1, $3); }
+  | expr NE expr                  { $$ = parse_binary(p, @$, OP_NE, $1, $3); }
+  | expr LT expr                  { $$ = parse_binary(p, @$, OP_LT, $1, $3); }
+  | expr LE expr                  { $$ = parse_binary(p, @$, OP_LE, $1, $3); }
+  | expr GT expr                  { $$ = parse_binary(p, @$, OP_GT, $1, $3); }
+  | expr GE expr                  { $$ = parse_binary(p, @$, OP_GE, $1, $3); }
+  | expr EQCI expr                { $$ = parse_binary(p, @$, OP_EQ_CI, $1, $3); }
+  | expr NECI expr                { $$ = parse_binary(p, @$, OP_NE_CI, $1, $3); }
+  | expr STROP expr               { $$ = parse_binary(p, @$, $2, $1, $3); }
+  | expr INOP LPAREN args RPAREN  { $$ = parse_inlist(p, @$, $2, $1, $4); }
+  | expr BETWEEN LPAREN expr DOTDOT expr RPAREN
+                                  { $$ = parse_between(p, @$, $2, $1, $4, $6); }
+  | expr PLUS expr                { $$ = parse_binary(p, @$, OP_ADD, $1, $3); }
+  | expr MINUS expr               { $$ = parse_binary(p, @$, OP_SUB, $1, $3); }
+  | expr STAR expr                { $$ = parse_binary(p, @$, OP_MUL, $1, $3); }
+  | expr SLASH expr               { $$ = parse_binary(p, @$, OP_DIV, $1, $3); }
+  | expr PERCENT expr             { $$ = parse_binary(p, @$, OP_MOD, $1, $3); }
+  | MINUS expr %prec UMINUS       { $$ = parse_unary(p, @$, OP_NEG, $2); }
+  | PLUS expr %prec UMINUS        { $$ = parse_unary(p, @$, OP_POS, $2); }
+  | postfix                       { $$ = $1; }
+  ;
+
+postfix:
+    primary                       { $$ = $1; }
+  | postfix DOT name              { $$ = parse_member(p, @$, $1, $3, @3); }
+  | postfix BRACKETNAME           { $$ = parse_member(p, @$, $1, parse_bracket_name(p, @2), @2); }
+  | postfix LBRACK expr RBRACK    { $$ = parse_index(p, @$, $1, $3); }
+  ;
+
+primary:
+    literal                       { $$ = $1; }
+  | name                          { $$ = parse_name(p, @$, $1); }
+  | BRACKETNAME                   { $$ = parse_name(p, @$, parse_bracket_name(p, @1)); }
+  | name LPAREN RPAREN            { $$ = parse_call(p, @$, $1, @1, (ast_list){0}); }
+  | name LPAREN args RPAREN       { $$ = parse_call(p, @$, $1, @1, $3); }
+  | LPAREN pipe RPAREN            { $$ = parse_paren(p, @$, $2); }
+  ;
+
+args:
+    exprs                         { $$ = $1; }
+  | pipe PIPE operator            { $$ = parse_list1(p, parse_pipe(p, $1, $3)); }
+  ;
+
+exprs:
+    expr                          { $$ = parse_list1(p, $1); }
+  | exprs COMMA expr              { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+literal:
+    STRING                        { $$ = parse_string(p, @1); }
+  | LONG                          { $$ = parse_number(p, @1, false); }
+  | REAL                          { $$ = parse_number(p, @1, true); }
+  | TIMESPAN                      { $$ = parse_timespan(p, @1); }
+  | DATETIME                      { $$ = parse_typed_lit(p, @1); }
+  | TIMESPANLIT                   { $$ = parse_typed_lit(p, @1); }
+  | TYPEDLIT                      { $$ = parse_typed_lit(p, @1); }
+  | DYNAMIC                       { $$ = parse_dynamic(p, @1); }
+  | TRUE                          { $$ = parse_bool(p, @1, true); }
+  | FALSE                         { $$ = parse_bool(p, @1, false); }
+  ;
+
+name:
+    IDENT                         { $$ = parse_ident(p, @1); }
+  | ASC                           { $$ = parse_ident(p, @1); }
+  | DESC                          { $$ = parse_ident(p, @1); }
+  | NULLS                         { $$ = parse_ident(p, @1); }
+  | FIRST                         { $$ = parse_ident(p, @1); }
+  | LAST                          { $$ = parse_ident(p, @1); }
+  ;
+
+%%
+
+/* Report a syntax error as "unexpected X, expected Y or Z" with the token's span. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, kql_parser *p) {
+  (void)scanner;
+  yysymbol_kind_t expected[6];
+  int n = yypcontext_expected_tokens(ctx, expected, 6);
+  yysymbol_kind_t got = yypcontext_token(ctx);
+  const char *names[6];
+  if (n < 0) n = 0;
+  for (int i = 0; i < n; i++) names[i] = yysymbol_name(expected[i]);
+  parse_syntax_error(p, *yypcontext_location(ctx), got == YYSYMBOL_YYEOF ? NULL : yysymbol_name(got),
+                     (int)got, names, n);
+  return 0;
+}
+
+void yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, const char *msg) {
+  (void)scanner;
+  parse_error_msg(p, *loc, msg);
+}

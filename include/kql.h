@@ -1,0 +1,128 @@
+/*
+** kql.h: the one public header of libkql, an offline engine for Kusto Query Language
+** (KQL) hunting and detection queries over JSON tables.  The CLI uses only this header.
+**
+** Ownership: every object returned by a kql_*_new / kql_*_open function belongs to the
+** caller and is released with the matching kql_*_free; strings returned by accessors
+** belong to the object they came from and live as long as it does.
+*/
+#ifndef KQL_H
+#define KQL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define KQL_API __attribute__((visibility("default")))
+#else
+#define KQL_API
+#endif
+
+/* Result of every fallible call.  ORDER: kql_status_name() depends on it. */
+typedef enum kql_status {
+  KQL_OK = 0,
+  KQL_ERR_SYNTAX,   /* the query text does not parse */
+  KQL_ERR_BIND,     /* unknown name, wrong arity */
+  KQL_ERR_TYPE,     /* operand types do not fit */
+  KQL_ERR_RUNTIME,  /* an error while rows flow */
+  KQL_ERR_UNSUPPORTED, /* a feature kql does not have yet */
+  KQL_ERR_IO,       /* missing, unreadable or malformed input data */
+  KQL_ERR_USAGE,    /* the caller asked for something impossible */
+  KQL_ERR_NOMEM     /* out of memory */
+} kql_status;
+
+typedef struct kql_engine kql_engine;   /* catalog of tables and schemas, options */
+typedef struct kql_query kql_query;     /* one compiled query over an engine */
+typedef struct kql_result kql_result;   /* a materialized result table */
+
+/* Where a diagnostic points.  Offsets are bytes into the query text. */
+typedef struct kql_diag {
+  kql_status code;      /* what kind of problem */
+  int has_span;         /* 0 when no location is known */
+  uint32_t start, end;  /* byte offsets into the query text, end exclusive */
+  char msg[256];        /* lower case, no period: "unknown column 'Stat'" */
+  char hint[160];       /* optional: "did you mean 'State'?" ("" when none) */
+  char file[256];       /* for KQL_ERR_IO on data: the file; "" otherwise */
+  long line, col;       /* for KQL_ERR_IO on data: 1-based position in 'file'; 0 unknown */
+} kql_diag;
+
+/* Output formats of kql_result_write(). */
+typedef enum kql_format { KQL_FMT_TABLE, KQL_FMT_JSON, KQL_FMT_NDJSON, KQL_FMT_CSV } kql_format;
+
+KQL_API const char *kql_version(void);
+KQL_API const char *kql_status_name(kql_status s);
+
+/* Engine: where tables come from. */
+KQL_API kql_engine *kql_engine_new(void);
+KQL_API void kql_engine_free(kql_engine *e);
+/* Add a folder of tables (<Table>.json/.jsonl/.ndjson); also reads DIR/schemas/ if present. */
+KQL_API kql_status kql_engine_add_data_dir(kql_engine *e, const char *dir, kql_diag *d);
+/* Add one table 'name' read from the file at 'path'. */
+KQL_API kql_status kql_engine_add_table_file(kql_engine *e, const char *name, const char *path,
+                                            kql_diag *d);
+/* Add a folder of schema files ({"Table": {"Column": "type", ...}}). */
+KQL_API kql_status kql_engine_add_schema_dir(kql_engine *e, const char *dir, kql_diag *d);
+/* Pin now(): 'ticks' is 100 ns ticks since 0001-01-01T00:00:00Z. */
+KQL_API void kql_engine_set_now(kql_engine *e, int64_t ticks);
+/* A value that does not fit its column's type is an error rather than a null. */
+KQL_API void kql_engine_set_strict(kql_engine *e, int strict);
+/* The instant now() will be: 1 when pinned with kql_engine_set_now, 2 when taken from a
+** data folder's now.txt, 0 when it will be the wall clock at run time. */
+KQL_API int kql_engine_now(const kql_engine *e, int64_t *ticks);
+/* Parse an ISO-8601 instant into ticks; returns 0 on success. */
+KQL_API int kql_parse_datetime(const char *text, int64_t *ticks);
+
+/* Query: compile (parse + bind) 'text' of 'len' bytes. On error returns NULL and fills 'd'. */
+KQL_API kql_query *kql_query_compile(kql_engine *e, const char *text, size_t len, kql_diag *d);
+KQL_API void kql_query_free(kql_query *q);
+/* Number and description of the result columns the query produces. */
+KQL_API int kql_query_ncols(const kql_query *q);
+KQL_API const char *kql_query_col_name(const kql_query *q, int i);
+KQL_API const char *kql_query_col_type(const kql_query *q, int i);
+/* After a run: a warning for the user (values that did not fit their column), or NULL. */
+KQL_API const char *kql_query_warning(const kql_query *q);
+/* Write the operator pipeline, one operator a line, to 'out'. */
+KQL_API void kql_query_explain(const kql_query *q, FILE *out);
+/* Run the query; the result is kept in memory (use kql_query_run_to for streaming). */
+KQL_API kql_status kql_query_run(kql_query *q, kql_result **out, kql_diag *d);
+/* Run and stream rows to 'out' in 'fmt'. */
+KQL_API kql_status kql_query_run_to(kql_query *q, FILE *out, kql_format fmt, int color,
+                                   kql_diag *d);
+
+KQL_API size_t kql_result_nrows(const kql_result *r);
+KQL_API void kql_result_write(const kql_result *r, FILE *out, kql_format fmt);
+KQL_API void kql_result_free(kql_result *r);
+
+/* Render diagnostic 'd' the way compilers do: "file:line:col: error: msg", the source line,
+** a caret under the span.  'src' is the text the span points into; 'line_base' and
+** 'col_base' shift the position (for a query taken from a rule file), see diag.c. */
+typedef struct kql_srcmap kql_srcmap;
+KQL_API void kql_diag_render(const kql_diag *d, const char *file, const char *src, size_t len,
+                             const kql_srcmap *map, FILE *out);
+
+/* The 1-based line and column where 'd' points: in 'map''s file when 'map' is set, else in
+** 'src'.  Returns 0 when 'd' has no span. */
+KQL_API int kql_diag_position(const kql_diag *d, const char *src, size_t len,
+                              const kql_srcmap *map, long *line, long *col);
+
+/* Sentinel rule and hunting-query YAML files: the query with a map back to the file. */
+typedef struct kql_rule kql_rule;
+/* Load the rule at 'path'; NULL with 'd' filled on error (d->file, line, col locate it). */
+KQL_API kql_rule *kql_rule_load(const char *path, kql_diag *d);
+/* The query text (line ends "\n") and its length. */
+KQL_API const char *kql_rule_query(const kql_rule *r, size_t *len);
+/* Where each query line stands in the rule file, for kql_diag_render. */
+KQL_API const kql_srcmap *kql_rule_srcmap(const kql_rule *r);
+/* The rule's 'name', or NULL. */
+KQL_API const char *kql_rule_name(const kql_rule *r);
+KQL_API void kql_rule_free(kql_rule *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KQL_H */

@@ -1,0 +1,37 @@
+/*
+** bind.h: the binder resolves a parsed query against the catalog: table, let and column
+** names, function overloads and arity, the type of every expression, the names of result
+** columns, and the columns each table scan must convert.  It annotates the AST in place.
+*/
+#ifndef KQL_BIND_H
+#define KQL_BIND_H
+
+#include "ast.h"
+#include "catalog.h"
+
+/* A column of a relation (the output of a tabular node). */
+typedef struct bind_col {
+  const char *name;    /* column name */
+  kql_type type;       /* its type */
+  struct bind_scan *src; /* the scan it comes from unchanged, or NULL when computed */
+  int src_col;         /* its index in that scan's table */
+} bind_col;
+
+/* The columns a tabular node produces. */
+typedef struct bind_rel {
+  int n;               /* number of columns */
+  bind_col *cols;      /* the columns */
+} bind_rel;
+
+/* What a table scan must read: filled by the binder, used by the scan operator. */
+typedef struct bind_scan {
+  cat_table *table;    /* the table */
+  bool *used;          /* used[i]: column i of the table is needed */
+} bind_scan;
+
+/* Bind 'q' (an AST_QUERY).  Returns the result statement's tabular node, or NULL with 'd'. */
+KQL_INTERNAL ast *bind_query(arena *a, catalog *c, ast *q, kql_diag *d);
+/* True when 'n' is a tabular expression (after binding). */
+KQL_INTERNAL bool bind_is_tabular(const ast *n);
+
+#endif /* KQL_BIND_H */

@@ -1,0 +1,211 @@
+/*
+** catalog.c: finds tables by name in the data folders and --table files, and their
+** schemas in schema folders (or infers one from the first rows of the data).  Tables are
+** looked up lazily, so a query reads only the tables it names.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "catalog.h"
+#include "json.h"
+#include "lit.h"
+
+typedef struct dir_list {
+  char *path;              /* the folder */
+  struct dir_list *next;   /* added before it */
+} dir_list;
+
+struct catalog {
+  cat_table *tables;       /* known tables, newest first */
+  dir_list *data;          /* data folders, newest first */
+  dir_list *schemas;       /* schema folders, newest first */
+  arena *a;                /* names for hints */
+};
+
+catalog *cat_new(void) {
+  catalog *c = xcalloc(1, sizeof *c);
+  c->a = arena_new();
+  return c;
+}
+
+static void dirs_free(dir_list *l) {
+  while (l) {
+    dir_list *n = l->next;
+    free(l->path);
+    free(l);
+    l = n;
+  }
+}
+
+void cat_free(catalog *c) {
+  if (!c) return;
+  cat_table *t = c->tables;
+  while (t) {
+    cat_table *n = t->next;
+    for (int i = 0; i < t->ncols; i++) free(t->cols[i].name);
+    free(t->cols);
+    free(t->name);
+    free(t->path);
+    free(t);
+    t = n;
+  }
+  dirs_free(c->data);
+  dirs_free(c->schemas);
+  arena_free(c->a);
+  free(c);
+}
+
+static bool is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+static void push_dir(dir_list **l, const char *path) {
+  dir_list *d = xmalloc(sizeof *d);
+  d->path = xstrdup(path);
+  d->next = *l;
+  *l = d;
+}
+
+/* A table name is safe as a file name: no separators, no "..", not empty. */
+static bool safe_name(const char *name) {
+  if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) return false;
+  for (const char *p = name; *p; p++)
+    if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20) return false;
+  return strstr(name, "..") == NULL;
+}
+
+kql_status cat_add_data_dir(catalog *c, const char *dir, int64_t *now, bool *has_now, kql_diag *d) {
+  if (!is_dir(dir))
+    return diag_nospan(d, KQL_ERR_IO, "data folder '%s' %s", dir,
+                       errno == ENOENT || !is_file(dir) ? "does not exist" : "is not a folder");
+  push_dir(&c->data, dir);
+  char *p = arena_printf(c->a, "%s/schemas", dir);
+  if (is_dir(p)) push_dir(&c->schemas, p);
+  p = arena_printf(c->a, "%s/now.txt", dir);
+  FILE *f = fopen(p, "r");
+  if (f) {
+    char buf[128] = "";
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    int64_t t;
+    if (lit_parse_datetime(buf, strcspn(buf, "\r\n"), &t) != 0)
+      return diag_nospan(d, KQL_ERR_IO, "'%s' does not hold an ISO 8601 instant", p);
+    if (now) *now = t;
+    if (has_now) *has_now = true;
+  }
+  return KQL_OK;
+}
+
+kql_status cat_add_schema_dir(catalog *c, const char *dir, kql_diag *d) {
+  if (!is_dir(dir)) return diag_nospan(d, KQL_ERR_IO, "schema folder '%s' does not exist", dir);
+  push_dir(&c->schemas, dir);
+  return KQL_OK;
+}
+
+static cat_table *find_table(catalog *c, const char *name) {
+  for (cat_table *t = c->tables; t; t = t->next)
+    if (strcmp(t->name, name) == 0) return t;
+  return NULL;
+}
+
+static cat_table *add_table(catalog *c, const char *name, const char *path) {
+  cat_table *t = xcalloc(1, sizeof *t);
+  t->name = xstrdup(name);
+  t->path = path ? xstrdup(path) : NULL;
+  t->next = c->tables;
+  c->tables = t;
+  return t;
+}
+
+kql_status cat_add_table_file(catalog *c, const char *name, const char *path, kql_diag *d) {
+  if (!is_file(path)) {
+    diag_nospan(d, KQL_ERR_IO, "cannot open '%s': %s", path,
+                is_dir(path) ? "is a folder" : strerror(errno ? errno : ENOENT));
+    snprintf(d->file, sizeof d->file, "%s", path);
+    return KQL_ERR_IO;
+  }
+  cat_table *t = find_table(c, name);
+  if (t) {
+    free(t->path);
+    t->path = xstrdup(path);
+    return KQL_OK;
+  }
+  add_table(c, name, path);
+  return KQL_OK;
+}
+
+static const char *const data_exts[] = {".json", ".jsonl", ".ndjson"};
+
+cat_table *cat_lookup(catalog *c, const char *name, bool *err, kql_diag *d) {
+  *err = false;
+  cat_table *t = find_table(c, name);
+  if (!t) {
+    if (!safe_name(name)) return NULL;
+    const char *path = NULL;
+    for (dir_list *l = c->data; l && !path; l = l->next)
+      for (size_t i = 0; i < KQL_ARRAY_LEN(data_exts) && !path; i++) {
+        char *p = arena_printf(c->a, "%s/%s%s", l->path, name, data_exts[i]);
+        if (is_file(p)) path = p;
+      }
+    bool schema = false;
+    for (dir_list *l = c->schemas; l && !schema; l = l->next)
+      schema = is_file(arena_printf(c->a, "%s/%s.json", l->path, name));
+    if (!path && !schema) return NULL;
+    t = add_table(c, name, path);
+  }
+  if (t->loaded) return t;
+  for (dir_list *l = c->schemas; l; l = l->next) {
+    char *p = arena_printf(c->a, "%s/%s.json", l->path, name);
+    if (!is_file(p)) continue;
+    if (json_read_schema(p, name, &t->cols, &t->ncols, d) != KQL_OK) {
+      *err = true;
+      return NULL;
+    }
+    t->loaded = true;
+    return t;
+  }
+  if (json_infer_schema(t->path, &t->cols, &t->ncols, d) != KQL_OK) {
+    *err = true;
+    return NULL;
+  }
+  t->inferred = true;
+  t->loaded = true;
+  return t;
+}
+
+static void add_names_from(catalog *c, const char *dir, const char **v, int *n, int cap) {
+  DIR *dd = opendir(dir);
+  if (!dd) return;
+  struct dirent *e;
+  while ((e = readdir(dd)) && *n < cap) {
+    const char *dot = strrchr(e->d_name, '.');
+    if (!dot || e->d_name[0] == '.') continue;
+    for (size_t i = 0; i < KQL_ARRAY_LEN(data_exts); i++)
+      if (strcmp(dot, data_exts[i]) == 0) {
+        v[(*n)++] = arena_strndup(c->a, e->d_name, (size_t)(dot - e->d_name));
+        break;
+      }
+  }
+  closedir(dd);
+}
+
+const char *const *cat_names(catalog *c, int *n) {
+  int cap = 8192;
+  const char **v = arena_alloc(c->a, sizeof(char *) * (size_t)cap);
+  *n = 0;
+  for (cat_table *t = c->tables; t && *n < cap; t = t->next) v[(*n)++] = t->name;
+  for (dir_list *l = c->data; l; l = l->next) add_names_from(c, l->path, v, n, cap);
+  for (dir_list *l = c->schemas; l; l = l->next) add_names_from(c, l->path, v, n, cap);
+  return v;
+}

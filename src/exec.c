@@ -1,0 +1,113 @@
+/*
+** exec.c: builds the operator pipeline of a bound query (see exec.h for the interface
+** and an example), owns batches, and prints the pipeline for 'kql explain'.
+*/
+#include <string.h>
+
+#include "exec.h"
+
+batch *batch_new(arena *a, int ncols) {
+  batch *b = arena_alloc(a, sizeof *b);
+  b->ncols = ncols;
+  b->cols = arena_alloc(a, sizeof(kql_value *) * (size_t)(ncols ? ncols : 1));
+  for (int c = 0; c < ncols; c++) b->cols[c] = arena_alloc(a, sizeof(kql_value) * EXEC_BATCH);
+  b->mem = arena_new();
+  return b;
+}
+
+void batch_free(batch *b) {
+  if (b) arena_free(b->mem);
+}
+
+void batch_clear(batch *b) {
+  arena_reset(b->mem);
+  b->nrows = 0;
+  b->sel = NULL;
+  b->nsel = 0;
+}
+
+op *exec_build(exec_ctx *x, const ast *n, kql_diag *d) {
+  if (n->kind == AST_TABLE) {
+    if (n->let) return exec_build(x, n->let, d);
+    return op_scan_new(x, n, d);
+  }
+  op *child = exec_build(x, n->in, d);
+  if (!child) return NULL;
+  switch (n->kind) {
+  case AST_WHERE: return op_where_new(x, n, child);
+  case AST_PROJECT:
+  case AST_EXTEND: return op_project_new(x, n, child);
+  case AST_SUMMARIZE:
+  case AST_DISTINCT: return op_summarize_new(x, n, child);
+  case AST_TAKE: return op_take_new(x, n, child);
+  case AST_SORT:
+  case AST_TOP: return op_sort_new(x, n, child);
+  case AST_COUNT: return op_count_new(x, n, child);
+  default:
+    exec_free(child);
+    diag_set(d, KQL_ERR_UNSUPPORTED, n->span, "operator '%s' is not supported yet",
+             ast_kind_name(n->kind));
+    return NULL;
+  }
+}
+
+void exec_free(op *o) {
+  while (o) {
+    op *child = o->child;
+    o->vt->close(o);
+    o = child;
+  }
+}
+
+/* ---- explain ---- */
+
+static void put_span(FILE *out, const char *src, kql_span sp) {
+  /* one line: blanks folded */
+  bool blank = false;
+  for (uint32_t i = sp.start; i < sp.end; i++) {
+    char c = src[i];
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      blank = true;
+      continue;
+    }
+    if (blank) fputc(' ', out);
+    blank = false;
+    fputc(c, out);
+  }
+}
+
+static int explain_rec(const ast *n, const char *src, FILE *out, int step) {
+  if (n->kind == AST_TABLE) {
+    if (n->let) return explain_rec(n->let, src, out, step);
+    const bind_scan *sc = n->scan;
+    int used = 0;
+    for (int i = 0; i < sc->table->ncols; i++) used += sc->used[i];
+    fprintf(out, "%2d. scan %s  [%s; reads %d of %d columns:", step, sc->table->name,
+            sc->table->path ? sc->table->path : "no data file", used, sc->table->ncols);
+    for (int i = 0; i < sc->table->ncols; i++)
+      if (sc->used[i]) fprintf(out, " %s", sc->table->cols[i].name);
+    fputs("]\n", out);
+    return step + 1;
+  }
+  step = explain_rec(n->in, src, out, step);
+  fprintf(out, "%2d. ", step);
+  put_span(out, src, n->span);
+  switch (n->kind) {
+  case AST_SUMMARIZE:
+  case AST_SORT:
+  case AST_TOP:
+  case AST_COUNT: fputs("  [blocking: reads all input, then emits]", out); break;
+  case AST_DISTINCT: fputs("  [blocking: keeps one row per distinct value]", out); break;
+  default: break;
+  }
+  fputc('\n', out);
+  return step + 1;
+}
+
+void exec_explain(const ast *n, const char *src, FILE *out) {
+  explain_rec(n, src, out, 1);
+  fputs("    result columns:", out);
+  for (int i = 0; i < n->rel->n; i++)
+    fprintf(out, " %s:%s", n->rel->cols[i].name, val_type_name(n->rel->cols[i].type));
+  fputc('\n', out);
+}

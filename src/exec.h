@@ -1,0 +1,93 @@
+/*
+** exec.h: the executor.  A bound query becomes a pipeline of operators (src/ops/), each a
+** small vtable; batches of up to EXEC_BATCH rows flow from scans to the sink.
+**
+** INTERFACE ROUTINES
+**   exec_build()  - turn the bound result node into an operator tree
+**   op->vt->next() - produce the next batch: EXEC_BATCH, EXEC_DONE or EXEC_ERROR
+**   exec_free()   - close every operator
+** EXAMPLE: "T | where x > 1 | summarize count() by y" builds summarize <- where <- scan;
+** the sink pulls summarize, which pulls where until it is done, then emits its groups.
+*/
+#ifndef KQL_EXEC_H
+#define KQL_EXEC_H
+
+#include <stdio.h>
+
+#include "bind.h"
+#include "func/func.h"
+
+#define EXEC_BATCH 1024 /* rows in a batch */
+
+/* A batch of rows, columnar: cols[c][r].  Rows in play are sel[0..nsel) when sel is
+** set, else 0..nrows. */
+typedef struct batch {
+  int ncols;           /* columns */
+  int nrows;           /* rows stored */
+  kql_value **cols;    /* ncols arrays of EXEC_BATCH values */
+  int *sel;            /* selection vector (EXEC_BATCH entries) or NULL */
+  int nsel;            /* entries in use in sel */
+  arena *mem;          /* strings of this batch; reset when the batch is refilled */
+} batch;
+
+/* Results of op_vtab.next.  ORDER: none. */
+typedef enum exec_result {
+  EXEC_BATCH_READY,    /* '*out' holds rows (maybe none selected) */
+  EXEC_DONE,           /* no more rows */
+  EXEC_ERROR           /* the query failed: the context's diagnostic says why */
+} exec_result;
+
+typedef struct exec_ctx {
+  arena *a;            /* query arena: operator state */
+  kql_diag *d;         /* the first runtime error */
+  int64_t now;         /* now() for the whole query */
+  uint64_t rows_bad;   /* values that did not fit their column's type */
+  char bad_first[512]; /* where the first of them was */
+  bool strict;         /* treat a value that does not fit as an error */
+} exec_ctx;
+
+typedef struct op op;
+typedef struct op_vtab {
+  const char *name;                              /* operator name for explain */
+  exec_result (*next)(op *o, batch **out);       /* the next batch */
+  void (*close)(op *o);                          /* release what open took */
+} op_vtab;
+
+/* The common head of every operator. */
+struct op {
+  const op_vtab *vt;   /* what it does */
+  op *child;           /* its input, or NULL for a scan */
+  const ast *node;     /* the AST node it runs */
+  exec_ctx *x;         /* the query's context */
+  uint64_t rows_out;   /* rows emitted (explain --analyze) */
+};
+
+KQL_INTERNAL op *exec_build(exec_ctx *x, const ast *n, kql_diag *d);
+KQL_INTERNAL void exec_free(op *o);
+/* Write the pipeline of 'n' (source text 'src'), the source first, one step a line. */
+KQL_INTERNAL void exec_explain(const ast *n, const char *src, FILE *out);
+
+/* Batches. */
+KQL_INTERNAL batch *batch_new(arena *a, int ncols);
+KQL_INTERNAL void batch_free(batch *b);
+KQL_INTERNAL void batch_clear(batch *b);
+/* Number of rows in play, and the index of the i'th one. */
+static inline int batch_count(const batch *b) { return b->sel ? b->nsel : b->nrows; }
+static inline int batch_row(const batch *b, int i) { return b->sel ? b->sel[i] : i; }
+
+/* Expressions (expr.c): evaluate 'n' for row 'row' of 'b'.  Strings go to 'tmp'. */
+KQL_INTERNAL void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row,
+                            kql_value *out);
+/* A predicate's value: true only for a non-null true. */
+KQL_INTERNAL bool expr_true(const kql_value *v);
+
+/* Operator constructors (src/ops/). */
+KQL_INTERNAL op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d);
+KQL_INTERNAL op *op_where_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_project_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_summarize_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_take_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_sort_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_count_new(exec_ctx *x, const ast *n, op *child);
+
+#endif /* KQL_EXEC_H */

@@ -1,0 +1,312 @@
+/*
+** expr.c: evaluates bound scalar expressions for one row of a batch, with Kusto's null
+** rules (arithmetic on null is null, comparisons with null are null, and/or are three-valued),
+** its datetime/timespan arithmetic and its string operators.
+*/
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "json.h"
+#include "lit.h"
+#include "strops.h"
+
+bool expr_true(const kql_value *v) {
+  if (v->isnull) return false;
+  if (v->type == KQL_T_BOOL) return v->u.b;
+  if (v->type == KQL_T_DYNAMIC) return v->u.s.n == 4 && memcmp(v->u.s.p, "true", 4) == 0;
+  return false;
+}
+
+/* Three-valued truth of 'v': 1 true, 0 false, -1 null. */
+static int truth(const kql_value *v) {
+  if (v->isnull) return -1;
+  if (v->type == KQL_T_BOOL) return v->u.b;
+  if (v->type == KQL_T_DYNAMIC) {
+    if (v->u.s.n == 4 && memcmp(v->u.s.p, "true", 4) == 0) return 1;
+    if (v->u.s.n == 5 && memcmp(v->u.s.p, "false", 5) == 0) return 0;
+  }
+  return -1;
+}
+
+static bool is_int(kql_type t) { return t == KQL_T_INT || t == KQL_T_LONG; }
+static bool is_realt(kql_type t) { return t == KQL_T_REAL || t == KQL_T_DECIMAL; }
+
+/* A dynamic scalar as a plain value, so arithmetic and comparison can use it. */
+static kql_value undyn(arena *tmp, kql_value v) {
+  if (v.isnull || v.type != KQL_T_DYNAMIC) return v;
+  const char *s = v.u.s.p;
+  size_t n = v.u.s.n;
+  if (n == 4 && memcmp(s, "null", 4) == 0) return val_null(KQL_T_DYNAMIC);
+  if (n == 4 && memcmp(s, "true", 4) == 0) return val_bool(true);
+  if (n == 5 && memcmp(s, "false", 5) == 0) return val_bool(false);
+  if (n && (s[0] == '-' || isdigit((unsigned char)s[0]))) {
+    char buf[64];
+    if (n < sizeof buf) {
+      memcpy(buf, s, n);
+      buf[n] = 0;
+      char *end;
+      long long i = strtoll(buf, &end, 10);
+      if (!*end) return val_long(i);
+      double r = strtod(buf, &end);
+      if (!*end) return val_real(r);
+    }
+  }
+  if (n && s[0] == '"') return json_dyn_tostring(tmp, v);
+  return v;
+}
+
+static double to_real(const kql_value *v) { return is_realt(v->type) ? v->u.r : (double)v->u.i; }
+
+static kql_value arith(int aop, kql_value a, kql_value b, kql_type rt) {
+  if (a.isnull || b.isnull) return val_null(rt == KQL_T_DYNAMIC ? KQL_T_DYNAMIC : rt);
+  kql_type t = a.type, u = b.type;
+  if (val_is_numeric(t) && val_is_numeric(u)) {
+    if (is_int(t) && is_int(u)) {
+      int64_t x = a.u.i, y = b.u.i, r = 0;
+      switch (aop) {
+      case OP_ADD: r = (int64_t)((uint64_t)x + (uint64_t)y); break;
+      case OP_SUB: r = (int64_t)((uint64_t)x - (uint64_t)y); break;
+      case OP_MUL: r = (int64_t)((uint64_t)x * (uint64_t)y); break;
+      case OP_DIV:
+        if (y == 0) return val_null(KQL_T_LONG);
+        if (x == INT64_MIN && y == -1) return val_long(INT64_MIN);
+        r = x / y;
+        break;
+      case OP_MOD:
+        if (y == 0) return val_null(KQL_T_LONG);
+        if (y == -1) return val_long(0);
+        r = x % y;
+        break;
+      }
+      kql_value v = val_long(r);
+      if (t == KQL_T_INT && u == KQL_T_INT) v.type = KQL_T_INT, v.u.i = (int32_t)r;
+      return v;
+    }
+    double x = to_real(&a), y = to_real(&b), r = 0;
+    switch (aop) {
+    case OP_ADD: r = x + y; break;
+    case OP_SUB: r = x - y; break;
+    case OP_MUL: r = x * y; break;
+    case OP_DIV: r = x / y; break;
+    case OP_MOD: r = fmod(x, y); break;
+    }
+    return val_real(r);
+  }
+  switch (aop) {
+  case OP_ADD:
+    if (t == KQL_T_DATETIME && u == KQL_T_TIMESPAN) return val_datetime(a.u.i + b.u.i);
+    if (t == KQL_T_TIMESPAN && u == KQL_T_DATETIME) return val_datetime(a.u.i + b.u.i);
+    if (t == KQL_T_TIMESPAN && u == KQL_T_TIMESPAN) return val_timespan(a.u.i + b.u.i);
+    break;
+  case OP_SUB:
+    if (t == KQL_T_DATETIME && u == KQL_T_TIMESPAN) return val_datetime(a.u.i - b.u.i);
+    if (t == KQL_T_DATETIME && u == KQL_T_DATETIME) return val_timespan(a.u.i - b.u.i);
+    if (t == KQL_T_TIMESPAN && u == KQL_T_TIMESPAN) return val_timespan(a.u.i - b.u.i);
+    break;
+  case OP_MUL:
+    if (t == KQL_T_TIMESPAN && val_is_numeric(u))
+      return val_timespan(is_int(u) ? a.u.i * b.u.i : (int64_t)llround((double)a.u.i * b.u.r));
+    if (val_is_numeric(t) && u == KQL_T_TIMESPAN)
+      return val_timespan(is_int(t) ? a.u.i * b.u.i : (int64_t)llround(a.u.r * (double)b.u.i));
+    break;
+  case OP_DIV:
+    if (t == KQL_T_TIMESPAN && u == KQL_T_TIMESPAN)
+      return b.u.i == 0 ? val_null(KQL_T_REAL) : val_real((double)a.u.i / (double)b.u.i);
+    if (t == KQL_T_TIMESPAN && val_is_numeric(u)) {
+      double y = to_real(&b);
+      if (y == 0) return val_null(KQL_T_TIMESPAN);
+      return val_timespan((int64_t)((double)a.u.i / y));
+    }
+    break;
+  case OP_MOD:
+    if (t == KQL_T_TIMESPAN && u == KQL_T_TIMESPAN)
+      return b.u.i == 0 ? val_null(KQL_T_TIMESPAN) : val_timespan(a.u.i % b.u.i);
+    break;
+  }
+  return val_null(rt);
+}
+
+/* Compare for ==, <, ...; returns -2 when the values cannot be compared (null result). */
+static int compare(arena *tmp, kql_value a, kql_value b) {
+  a = undyn(tmp, a);
+  b = undyn(tmp, b);
+  if (a.isnull || b.isnull) return -2;
+  if (val_is_numeric(a.type) && val_is_numeric(b.type)) {
+    if (is_realt(a.type) || is_realt(b.type)) {
+      double x = to_real(&a), y = to_real(&b);
+      if (isnan(x) || isnan(y)) return -3; /* unordered */
+      return (x > y) - (x < y);
+    }
+    return (a.u.i > b.u.i) - (a.u.i < b.u.i);
+  }
+  if (val_is_str(a.type) && val_is_str(b.type)) {
+    size_t n = a.u.s.n < b.u.s.n ? a.u.s.n : b.u.s.n;
+    int c = n ? memcmp(a.u.s.p, b.u.s.p, n) : 0;
+    if (c) return c < 0 ? -1 : 1;
+    return (a.u.s.n > b.u.s.n) - (a.u.s.n < b.u.s.n);
+  }
+  if (a.type == b.type) return val_compare(&a, &b);
+  return -2;
+}
+
+static kql_value as_text(arena *tmp, kql_value v) {
+  if (v.type == KQL_T_STRING) return v;
+  return val_tostring(tmp, v);
+}
+
+static kql_value eval_binary(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row) {
+  kql_value l, r;
+  expr_eval(x, tmp, n->a, b, row, &l);
+  if (n->op == OP_AND || n->op == OP_OR) {
+    int tl = truth(&l);
+    if (n->op == OP_AND && tl == 0) return val_bool(false);
+    if (n->op == OP_OR && tl == 1) return val_bool(true);
+    expr_eval(x, tmp, n->b, b, row, &r);
+    int tr = truth(&r);
+    if (n->op == OP_AND) {
+      if (tr == 0) return val_bool(false);
+      if (tl == 1 && tr == 1) return val_bool(true);
+    } else {
+      if (tr == 1) return val_bool(true);
+      if (tl == 0 && tr == 0) return val_bool(false);
+    }
+    return val_null(KQL_T_BOOL);
+  }
+  expr_eval(x, tmp, n->b, b, row, &r);
+  int c;
+  switch (n->op) {
+  case OP_EQ:
+  case OP_NE:
+    c = compare(tmp, l, r);
+    if (c == -2) return val_null(KQL_T_BOOL);
+    return val_bool((c == 0) == (n->op == OP_EQ));
+  case OP_LT:
+  case OP_LE:
+  case OP_GT:
+  case OP_GE:
+    c = compare(tmp, l, r);
+    if (c == -2) return val_null(KQL_T_BOOL);
+    if (c == -3) return val_bool(false);
+    return val_bool(n->op == OP_LT ? c < 0 : n->op == OP_LE ? c <= 0 : n->op == OP_GT ? c > 0 : c >= 0);
+  case OP_ADD:
+  case OP_SUB:
+  case OP_MUL:
+  case OP_DIV:
+  case OP_MOD: return arith(n->op, undyn(tmp, l), undyn(tmp, r), n->type);
+  case OP_EQ_CI:
+  case OP_NE_CI: {
+    kql_value sl = as_text(tmp, l), sr = as_text(tmp, r);
+    bool eq = strop_eq_ci(sl.u.s.p, sl.u.s.n, sr.u.s.p, sr.u.s.n);
+    return val_bool(eq == (n->op == OP_EQ_CI));
+  }
+  default: {
+    kql_value sl = as_text(tmp, l), sr = as_text(tmp, r);
+    return val_bool(strop_apply(n->op, sl.u.s.p, sl.u.s.n, sr.u.s.p, sr.u.s.n));
+  }
+  }
+}
+
+static kql_value eval_between(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row) {
+  kql_value v, lo, hi;
+  expr_eval(x, tmp, n->a, b, row, &v);
+  expr_eval(x, tmp, n->b, b, row, &lo);
+  expr_eval(x, tmp, n->c, b, row, &hi);
+  if (v.isnull || lo.isnull || hi.isnull) return val_null(KQL_T_BOOL);
+  if (v.type == KQL_T_DATETIME && hi.type == KQL_T_TIMESPAN && lo.type == KQL_T_DATETIME)
+    hi = val_datetime(lo.u.i + hi.u.i);
+  int c1 = compare(tmp, v, lo), c2 = compare(tmp, v, hi);
+  if (c1 == -2 || c2 == -2) return val_null(KQL_T_BOOL);
+  bool in = c1 >= 0 && c2 <= 0 && c1 != -3 && c2 != -3;
+  return val_bool(n->op == OP_BETWEEN ? in : !in);
+}
+
+static kql_value eval_inlist(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row) {
+  kql_value v;
+  expr_eval(x, tmp, n->a, b, row, &v);
+  bool neg = n->op == OP_NIN || n->op == OP_NIN_CI;
+  if (n->op == OP_HAS_ANY || n->op == OP_HAS_ALL) {
+    kql_value s = as_text(tmp, v);
+    bool all = n->op == OP_HAS_ALL;
+    for (int i = 0; i < n->list.n; i++) {
+      kql_value e;
+      expr_eval(x, tmp, n->list.v[i], b, row, &e);
+      kql_value t = as_text(tmp, e);
+      bool hit = strop_apply(OP_HAS, s.u.s.p, s.u.s.n, t.u.s.p, t.u.s.n);
+      if (hit && !all) return val_bool(true);
+      if (!hit && all) return val_bool(false);
+    }
+    return val_bool(all);
+  }
+  if (v.isnull && v.type != KQL_T_STRING) return val_bool(neg);
+  bool ci = n->op == OP_IN_CI || n->op == OP_NIN_CI;
+  for (int i = 0; i < n->list.n; i++) {
+    kql_value e;
+    expr_eval(x, tmp, n->list.v[i], b, row, &e);
+    bool eq;
+    if (ci) {
+      kql_value sl = as_text(tmp, v), sr = as_text(tmp, e);
+      eq = strop_eq_ci(sl.u.s.p, sl.u.s.n, sr.u.s.p, sr.u.s.n);
+    } else {
+      eq = compare(tmp, v, e) == 0;
+    }
+    if (eq) return val_bool(!neg);
+  }
+  return val_bool(neg);
+}
+
+void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, kql_value *out) {
+  switch (n->kind) {
+  case AST_LIT: *out = n->lit; return;
+  case AST_NAME:
+    if (n->let) expr_eval(x, tmp, n->let, b, row, out);
+    else *out = b->cols[n->col][row];
+    return;
+  case AST_CALL: {
+    kql_value args[16];
+    int k = n->list.n < 16 ? n->list.n : 16;
+    for (int i = 0; i < k; i++) expr_eval(x, tmp, n->list.v[i], b, row, &args[i]);
+    fn_ctx c = {tmp, NULL, x->now};
+    n->fn->eval(&c, args, k, out);
+    return;
+  }
+  case AST_UNARY: {
+    kql_value v;
+    expr_eval(x, tmp, n->a, b, row, &v);
+    v = undyn(tmp, v);
+    if (n->op == OP_POS || v.isnull) {
+      *out = v;
+      return;
+    }
+    if (is_realt(v.type)) v.u.r = -v.u.r;
+    else v.u.i = (int64_t)(0 - (uint64_t)v.u.i);
+    *out = v;
+    return;
+  }
+  case AST_BINARY: *out = eval_binary(x, tmp, n, b, row); return;
+  case AST_BETWEEN: *out = eval_between(x, tmp, n, b, row); return;
+  case AST_INLIST: *out = eval_inlist(x, tmp, n, b, row); return;
+  case AST_MEMBER: {
+    kql_value v;
+    expr_eval(x, tmp, n->a, b, row, &v);
+    *out = json_dyn_member(tmp, v, n->name, strlen(n->name));
+    return;
+  }
+  case AST_INDEX: {
+    kql_value v, i;
+    expr_eval(x, tmp, n->a, b, row, &v);
+    expr_eval(x, tmp, n->b, b, row, &i);
+    i = undyn(tmp, i);
+    if (i.isnull) *out = val_null(KQL_T_DYNAMIC);
+    else if (is_int(i.type)) *out = json_dyn_index(tmp, v, i.u.i);
+    else {
+      kql_value s = as_text(tmp, i);
+      *out = json_dyn_member(tmp, v, s.u.s.p, s.u.s.n);
+    }
+    return;
+  }
+  default: *out = val_null(KQL_T_NULL); return;
+  }
+}

@@ -1,0 +1,44 @@
+/*
+** func.h: the function registry: one static table of scalar and aggregate functions,
+** sorted by name and looked up with bsearch (registry.c).  Arity is checked by the binder
+** from the table; each function's return type comes from its 'type' rule.
+*/
+#ifndef KQL_FUNC_H
+#define KQL_FUNC_H
+
+#include "../ast.h"
+
+/* What a function needs while it runs. */
+typedef struct fn_ctx {
+  arena *tmp;          /* results that live as long as the current batch */
+  arena *keep;         /* aggregate state: lives as long as the group */
+  int64_t now;         /* now(), in ticks, the same for the whole query */
+} fn_ctx;
+
+/* Allowed values of fn_def.flags. */
+#define FN_AGG 0x1       /* an aggregate: init/step/final instead of eval */
+#define FN_STAR 0x2      /* accepts '*' as its argument (count(*)) */
+
+typedef struct fn_def {
+  const char *name;    /* the name, lower case, as queries write it */
+  int min_args;        /* fewest arguments */
+  int max_args;        /* most arguments */
+  int flags;           /* FN_* */
+  /* The result type from the bound arguments, or KQL_T_COUNT_ with 'err' set to a
+  ** message when an argument's type does not fit. */
+  kql_type (*type)(ast **args, int n, const char **err);
+  /* Scalar: compute 'out' from 'args'. */
+  void (*eval)(fn_ctx *c, const kql_value *args, int n, kql_value *out);
+  /* Aggregate: state of 'state_size' bytes, zeroed, then step per row and final. */
+  size_t state_size;
+  void (*step)(fn_ctx *c, void *state, const kql_value *args, int n);
+  void (*final)(fn_ctx *c, void *state, kql_type t, kql_value *out);
+  const char *summary; /* one line for kql help */
+} fn_def;
+
+KQL_INTERNAL const fn_def *fn_lookup(const char *name);
+/* True when 'name' is a Kusto function kql does not have yet. */
+KQL_INTERNAL bool fn_known_unsupported(const char *name);
+KQL_INTERNAL const fn_def *fn_table(size_t *n);
+
+#endif /* KQL_FUNC_H */

@@ -1,0 +1,620 @@
+/*
+** json.c: the boundary between kql values and JSON (with jsonrd.c, the only code that
+** includes cJSON.h): JSON fields to typed values, schemas and inference, dynamic literals
+** and dynamic values, and values written as JSON.  Dynamic values are kept as compact JSON
+** text; indexing one parses it again (simple, and only paid by queries that index).
+*/
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "catalog.h"
+#include "json.h"
+#include "jsonrd.h"
+#include "lit.h"
+
+#define INFER_ROWS 1000 /* rows read to infer a schema */
+
+/* ---- growable text buffer ---- */
+
+typedef struct sbuf {
+  char *p;      /* bytes (malloc'ed) */
+  size_t n;     /* used */
+  size_t cap;   /* room */
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    while (cap < b->n + n + 1) cap *= 2;
+    b->p = xrealloc(b->p, cap);
+    b->cap = cap;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = 0;
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+static void sb_json_string(sbuf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  sb_put(b, "\"", 1);
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
+    sb_put(b, s + run, i - run);
+    run = i + 1;
+    char esc[8];
+    switch (c) {
+    case '"': sb_put(b, "\\\"", 2); break;
+    case '\\': sb_put(b, "\\\\", 2); break;
+    case '\n': sb_put(b, "\\n", 2); break;
+    case '\r': sb_put(b, "\\r", 2); break;
+    case '\t': sb_put(b, "\\t", 2); break;
+    case '\b': sb_put(b, "\\b", 2); break;
+    case '\f': sb_put(b, "\\f", 2); break;
+    default:
+      esc[0] = '\\', esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+      sb_put(b, esc, 6);
+      break;
+    }
+  }
+  sb_put(b, s + run, n - run);
+  sb_put(b, "\"", 1);
+}
+
+static kql_value sb_finish(arena *a, sbuf *b, kql_type t) {
+  kql_value v = val_strtype(t, arena_strndup(a, b->p ? b->p : "", b->n), b->n);
+  free(b->p);
+  return v;
+}
+
+/* ---- numbers ---- */
+
+size_t json_format_real(double r, char *buf) {
+  if (isnan(r)) return (size_t)snprintf(buf, 40, "NaN");
+  if (isinf(r)) return (size_t)snprintf(buf, 40, r > 0 ? "Infinity" : "-Infinity");
+  if (r == 0) return (size_t)snprintf(buf, 40, "0");
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(buf, 40, "%.*g", prec, r);
+    if (strtod(buf, NULL) == r) break;
+  }
+  return strlen(buf);
+}
+
+/* The JSON text of a scalar inside a dynamic value. */
+static void sb_value(sbuf *b, const kql_value *v) {
+  char buf[64];
+  size_t n;
+  if (v->isnull) {
+    sb_puts(b, "null");
+    return;
+  }
+  switch (v->type) {
+  case KQL_T_BOOL: sb_puts(b, v->u.b ? "true" : "false"); break;
+  case KQL_T_INT:
+  case KQL_T_LONG:
+    n = (size_t)snprintf(buf, sizeof buf, "%lld", (long long)v->u.i);
+    sb_put(b, buf, n);
+    break;
+  case KQL_T_REAL:
+  case KQL_T_DECIMAL:
+    n = json_format_real(v->u.r, buf);
+    if (isnan(v->u.r) || isinf(v->u.r)) sb_json_string(b, buf, n);
+    else sb_put(b, buf, n);
+    break;
+  case KQL_T_DATETIME:
+    n = lit_format_datetime(v->u.i, buf);
+    sb_json_string(b, buf, n);
+    break;
+  case KQL_T_TIMESPAN:
+    n = lit_format_timespan(v->u.i, buf);
+    sb_json_string(b, buf, n);
+    break;
+  case KQL_T_STRING:
+  case KQL_T_GUID: sb_json_string(b, v->u.s.p, v->u.s.n); break;
+  case KQL_T_DYNAMIC: sb_put(b, v->u.s.p, v->u.s.n); break;
+  default: sb_puts(b, "null"); break;
+  }
+}
+
+/* ---- cJSON to values ---- */
+
+static kql_value print_node(arena *a, const cJSON *node) {
+  char *s = cJSON_PrintUnformatted(node);
+  if (!s) return val_null(KQL_T_DYNAMIC);
+  kql_value v = val_strtype(KQL_T_DYNAMIC, arena_strdup(a, s), strlen(s));
+  cJSON_free(s);
+  return v;
+}
+
+static bool whole(double d) { return d == floor(d) && d >= -9.2233720368547758e18 && d < 9.2233720368547758e18; }
+
+json_fit json_to_value(const void *vnode, kql_type t, arena *a, kql_value *out) {
+  const cJSON *node = vnode;
+  *out = val_null(t);
+  if (!node || cJSON_IsNull(node)) return JSON_FIT_NULL;
+  char buf[64];
+  switch (t) {
+  case KQL_T_STRING:
+  case KQL_T_GUID:
+    if (cJSON_IsString(node)) {
+      const char *s = node->valuestring;
+      *out = val_strtype(t, arena_strdup(a, s), strlen(s));
+    } else if (cJSON_IsNumber(node)) {
+      size_t n = whole(node->valuedouble)
+                     ? (size_t)snprintf(buf, sizeof buf, "%lld", (long long)node->valuedouble)
+                     : json_format_real(node->valuedouble, buf);
+      *out = val_strtype(t, arena_strndup(a, buf, n), n);
+    } else if (cJSON_IsBool(node)) {
+      *out = cJSON_IsTrue(node) ? val_str("true", 4) : val_str("false", 5);
+      out->type = t;
+    } else {
+      kql_value v = print_node(a, node);
+      *out = val_strtype(t, v.u.s.p, v.u.s.n);
+    }
+    return JSON_FIT_OK;
+  case KQL_T_INT:
+  case KQL_T_LONG: {
+    double d;
+    if (cJSON_IsNumber(node)) d = node->valuedouble;
+    else if (cJSON_IsString(node)) {
+      char *end;
+      long long ll = strtoll(node->valuestring, &end, 10);
+      if (!*node->valuestring || *end) return JSON_FIT_BAD;
+      *out = t == KQL_T_INT ? val_int(ll) : val_long(ll);
+      return JSON_FIT_OK;
+    } else if (cJSON_IsBool(node)) {
+      d = cJSON_IsTrue(node);
+    } else return JSON_FIT_BAD;
+    if (!whole(d)) return JSON_FIT_BAD;
+    if (t == KQL_T_INT && (d > INT32_MAX || d < INT32_MIN)) return JSON_FIT_BAD;
+    *out = t == KQL_T_INT ? val_int((int64_t)d) : val_long((int64_t)d);
+    return JSON_FIT_OK;
+  }
+  case KQL_T_REAL:
+  case KQL_T_DECIMAL:
+    if (cJSON_IsNumber(node)) *out = val_real(node->valuedouble);
+    else if (cJSON_IsString(node)) {
+      char *end;
+      const char *s = node->valuestring;
+      double d;
+      if (strcasecmp(s, "NaN") == 0) d = NAN;
+      else if (strcasecmp(s, "Infinity") == 0) d = INFINITY;
+      else if (strcasecmp(s, "-Infinity") == 0) d = -INFINITY;
+      else {
+        d = strtod(s, &end);
+        if (!*s || *end) return JSON_FIT_BAD;
+      }
+      *out = val_real(d);
+    } else return JSON_FIT_BAD;
+    out->type = t;
+    return JSON_FIT_OK;
+  case KQL_T_BOOL:
+    if (cJSON_IsBool(node)) *out = val_bool(cJSON_IsTrue(node));
+    else if (cJSON_IsString(node) && strcasecmp(node->valuestring, "true") == 0) *out = val_bool(true);
+    else if (cJSON_IsString(node) && strcasecmp(node->valuestring, "false") == 0) *out = val_bool(false);
+    else if (cJSON_IsNumber(node) && (node->valuedouble == 0 || node->valuedouble == 1))
+      *out = val_bool(node->valuedouble != 0);
+    else return JSON_FIT_BAD;
+    return JSON_FIT_OK;
+  case KQL_T_DATETIME:
+  case KQL_T_TIMESPAN: {
+    if (!cJSON_IsString(node)) return JSON_FIT_BAD;
+    const char *s = node->valuestring;
+    int64_t ticks;
+    int rc = t == KQL_T_DATETIME ? lit_parse_datetime(s, strlen(s), &ticks)
+                                 : lit_parse_timespan(s, strlen(s), &ticks);
+    if (rc != 0) return *s ? JSON_FIT_BAD : JSON_FIT_NULL;
+    *out = t == KQL_T_DATETIME ? val_datetime(ticks) : val_timespan(ticks);
+    return JSON_FIT_OK;
+  }
+  case KQL_T_DYNAMIC:
+  default: *out = print_node(a, node); return JSON_FIT_OK;
+  }
+}
+
+static bool looks_like_datetime(const char *s) {
+  for (int i = 0; i < 4; i++)
+    if (!isdigit((unsigned char)s[i])) return false;
+  return s[4] == '-' && isdigit((unsigned char)s[5]) && isdigit((unsigned char)s[6]) && s[7] == '-';
+}
+
+kql_type json_infer_type(const void *vnode) {
+  const cJSON *node = vnode;
+  if (!node || cJSON_IsNull(node)) return KQL_T_NULL;
+  if (cJSON_IsBool(node)) return KQL_T_BOOL;
+  if (cJSON_IsNumber(node)) return whole(node->valuedouble) ? KQL_T_LONG : KQL_T_REAL;
+  if (cJSON_IsString(node)) {
+    int64_t t;
+    const char *s = node->valuestring;
+    if (looks_like_datetime(s) && lit_parse_datetime(s, strlen(s), &t) == 0) return KQL_T_DATETIME;
+    return KQL_T_STRING;
+  }
+  return KQL_T_DYNAMIC;
+}
+
+const void *json_member(const void *obj, const char *name) {
+  const cJSON *o = obj;
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, name);
+  return c;
+}
+
+void json_each_key(const void *obj, void (*fn)(void *ctx, const char *key, const void *node),
+                   void *ctx) {
+  const cJSON *o = obj;
+  for (const cJSON *c = o ? o->child : NULL; c; c = c->next)
+    if (c->string) fn(ctx, c->string, c);
+}
+
+/* ---- schemas ---- */
+
+static char *read_small_file(const char *path, kql_diag *d) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    diag_nospan(d, KQL_ERR_IO, "cannot open schema file '%s'", path);
+    return NULL;
+  }
+  sbuf b = {0};
+  char chunk[8192];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sb_put(&b, chunk, n);
+  fclose(f);
+  if (!b.p) sb_put(&b, "", 0);
+  return b.p;
+}
+
+kql_status json_read_schema(const char *path, const char *name, cat_col **cols, int *n,
+                            kql_diag *d) {
+  char *text = read_small_file(path, d);
+  if (!text) return KQL_ERR_IO;
+  const char *end = NULL;
+  cJSON *root = cJSON_ParseWithOpts(text, &end, 0);
+  free(text);
+  const cJSON *tab = root ? cJSON_GetObjectItemCaseSensitive(root, name) : NULL;
+  if (!tab && root && cJSON_IsObject(root) && root->child && !root->child->next &&
+      cJSON_IsObject(root->child))
+    tab = root->child;
+  if (!cJSON_IsObject(tab)) {
+    cJSON_Delete(root);
+    diag_nospan(d, KQL_ERR_IO, "schema file '%s' is not {\"%s\": {\"Column\": \"type\", ...}}",
+                path, name);
+    snprintf(d->file, sizeof d->file, "%s", path);
+    return KQL_ERR_IO;
+  }
+  int count = cJSON_GetArraySize(tab);
+  *cols = xcalloc((size_t)(count ? count : 1), sizeof **cols);
+  *n = 0;
+  for (const cJSON *c = tab->child; c; c = c->next) {
+    int t = cJSON_IsString(c) ? val_type_from_name(c->valuestring, strlen(c->valuestring)) : -1;
+    if (t < 0) {
+      diag_nospan(d, KQL_ERR_IO, "schema file '%s': column '%s' has an unknown type", path,
+                  c->string ? c->string : "?");
+      for (int i = 0; i < *n; i++) free((*cols)[i].name);
+      free(*cols);
+      *cols = NULL;
+      *n = 0;
+      cJSON_Delete(root);
+      return KQL_ERR_IO;
+    }
+    (*cols)[*n].name = xstrdup(c->string);
+    (*cols)[(*n)++].type = (kql_type)t;
+  }
+  cJSON_Delete(root);
+  return KQL_OK;
+}
+
+typedef struct infer_state {
+  cat_col *cols;   /* columns so far */
+  int n;           /* how many */
+  int cap;         /* room */
+} infer_state;
+
+static void infer_key(void *ctx, const char *key, const void *node) {
+  infer_state *s = ctx;
+  kql_type t = json_infer_type(node);
+  for (int i = 0; i < s->n; i++) {
+    if (strcmp(s->cols[i].name, key) != 0) continue;
+    kql_type old = s->cols[i].type;
+    if (t == KQL_T_NULL || t == old) return;
+    if (old == KQL_T_NULL) s->cols[i].type = t;
+    else if ((old == KQL_T_LONG && t == KQL_T_REAL) || (old == KQL_T_REAL && t == KQL_T_LONG))
+      s->cols[i].type = KQL_T_REAL;
+    else if ((old == KQL_T_DATETIME && t == KQL_T_STRING) || (old == KQL_T_STRING && t == KQL_T_DATETIME))
+      s->cols[i].type = KQL_T_STRING;
+    else s->cols[i].type = KQL_T_DYNAMIC;
+    return;
+  }
+  if (s->n == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 16;
+    s->cols = xrealloc(s->cols, sizeof *s->cols * (size_t)s->cap);
+  }
+  s->cols[s->n].name = xstrdup(key);
+  s->cols[s->n++].type = t;
+}
+
+kql_status json_infer_schema(const char *path, cat_col **cols, int *n, kql_diag *d) {
+  infer_state s = {0};
+  jsonrd *r = jsonrd_open(path, d);
+  if (!r) return KQL_ERR_IO;
+  void *obj;
+  long line;
+  int rc = 0;
+  for (int rows = 0; rows < INFER_ROWS && (rc = jsonrd_next(r, &obj, &line, d)) == 1; rows++)
+    json_each_key(obj, infer_key, &s);
+  jsonrd_close(r);
+  if (rc < 0) {
+    for (int i = 0; i < s.n; i++) free(s.cols[i].name);
+    free(s.cols);
+    return KQL_ERR_IO;
+  }
+  for (int i = 0; i < s.n; i++)
+    if (s.cols[i].type == KQL_T_NULL) s.cols[i].type = KQL_T_STRING;
+  *cols = s.cols;
+  *n = s.n;
+  return KQL_OK;
+}
+
+/* ---- dynamic literals: Kusto's relaxed JSON to strict JSON ---- */
+
+typedef struct dynlit {
+  const char *s;   /* text */
+  size_t n;        /* length */
+  size_t i;        /* position */
+  sbuf out;        /* strict JSON */
+  int depth;       /* nesting */
+  arena *a;        /* scratch */
+} dynlit;
+
+static void dl_blank(dynlit *p) {
+  while (p->i < p->n && isspace((unsigned char)p->s[p->i])) p->i++;
+}
+
+static bool dl_value(dynlit *p);
+
+static bool dl_string(dynlit *p) {
+  char q = p->s[p->i];
+  size_t start = ++p->i;
+  while (p->i < p->n && p->s[p->i] != q) {
+    if (p->s[p->i] == '\\') p->i++;
+    p->i++;
+  }
+  if (p->i >= p->n) return false;
+  size_t len = p->i - start, bad;
+  char *tmp = arena_alloc(p->a, len + 1);
+  long m = lit_unescape(p->s + start, len, q, false, tmp, &bad);
+  if (m < 0) {
+    p->i = start + bad;
+    return false;
+  }
+  p->i++;
+  sb_json_string(&p->out, tmp, (size_t)m);
+  return true;
+}
+
+static bool word_at(dynlit *p, const char *w) {
+  size_t k = strlen(w);
+  return p->i + k <= p->n && strncmp(p->s + p->i, w, k) == 0 &&
+         (p->i + k == p->n || !isalnum((unsigned char)p->s[p->i + k]));
+}
+
+static bool dl_call(dynlit *p, bool datetime) {
+  while (p->i < p->n && p->s[p->i] != '(') p->i++;
+  size_t b = ++p->i;
+  while (p->i < p->n && p->s[p->i] != ')') p->i++;
+  if (p->i >= p->n) return false;
+  size_t e = p->i++;
+  int64_t t;
+  char buf[64];
+  int rc = datetime ? lit_parse_datetime(p->s + b, e - b, &t) : lit_parse_timespan(p->s + b, e - b, &t);
+  if (rc != 0) {
+    p->i = b;
+    return false;
+  }
+  size_t n = datetime ? lit_format_datetime(t, buf) : lit_format_timespan(t, buf);
+  sb_json_string(&p->out, buf, n);
+  return true;
+}
+
+static bool dl_value(dynlit *p) {
+  if (++p->depth > 200) return false;
+  dl_blank(p);
+  if (p->i >= p->n) return false;
+  char c = p->s[p->i];
+  bool ok = true;
+  if (c == '[' || c == '{') {
+    char close = c == '[' ? ']' : '}';
+    sb_put(&p->out, &c, 1);
+    p->i++;
+    dl_blank(p);
+    bool first = true;
+    while (ok && p->i < p->n && p->s[p->i] != close) {
+      if (!first) {
+        if (p->s[p->i] != ',') return false;
+        sb_put(&p->out, ",", 1);
+        p->i++;
+        dl_blank(p);
+      }
+      first = false;
+      if (c == '{') {
+        if (p->i >= p->n || (p->s[p->i] != '"' && p->s[p->i] != '\'')) return false;
+        if (!dl_string(p)) return false;
+        dl_blank(p);
+        if (p->i >= p->n || p->s[p->i] != ':') return false;
+        sb_put(&p->out, ":", 1);
+        p->i++;
+      }
+      ok = dl_value(p);
+      dl_blank(p);
+    }
+    if (!ok || p->i >= p->n) return false;
+    sb_put(&p->out, &close, 1);
+    p->i++;
+  } else if (c == '"' || c == '\'') {
+    ok = dl_string(p);
+  } else if (word_at(p, "true") || word_at(p, "false") || word_at(p, "null")) {
+    size_t k = c == 'f' ? 5 : 4;
+    sb_put(&p->out, p->s + p->i, k);
+    p->i += k;
+  } else if (word_at(p, "datetime")) {
+    ok = dl_call(p, true);
+  } else if (word_at(p, "timespan") || word_at(p, "time")) {
+    ok = dl_call(p, false);
+  } else if (c == '-' || c == '+' || isdigit((unsigned char)c) || c == '.') {
+    char *end;
+    char buf[64];
+    size_t k = 0;
+    while (p->i + k < p->n && k < sizeof buf - 1 && strchr("+-.0123456789eExX", p->s[p->i + k]))
+      buf[k] = p->s[p->i + k], k++;
+    buf[k] = 0;
+    double d = strtod(buf, &end);
+    if (end == buf) return false;
+    p->i += (size_t)(end - buf);
+    size_t m = whole(d) && !strpbrk(buf, ".eE") ? (size_t)snprintf(buf, sizeof buf, "%lld", (long long)d)
+                                                : json_format_real(d, buf);
+    sb_put(&p->out, buf, m);
+  } else {
+    ok = false;
+  }
+  p->depth--;
+  return ok;
+}
+
+const char *json_dynamic_literal(arena *a, const char *s, size_t n, size_t *outlen, size_t *err_off) {
+  dynlit p = {s, n, 0, {0}, 0, a};
+  bool ok = dl_value(&p);
+  dl_blank(&p);
+  if (!ok || p.i != n) {
+    *err_off = p.i < n ? p.i : n;
+    free(p.out.p);
+    return NULL;
+  }
+  kql_value v = sb_finish(a, &p.out, KQL_T_DYNAMIC);
+  *outlen = v.u.s.n;
+  return v.u.s.p;
+}
+
+/* ---- dynamic values ---- */
+
+bool json_parse_dynamic(arena *a, const char *s, size_t n, kql_value *out) {
+  cJSON *root = cJSON_ParseWithLength(s, n);
+  if (!root) {
+    *out = val_null(KQL_T_DYNAMIC);
+    return false;
+  }
+  *out = print_node(a, root);
+  cJSON_Delete(root);
+  return true;
+}
+
+kql_value json_value_to_dynamic(arena *a, kql_value v) {
+  if (v.type == KQL_T_DYNAMIC) return v;
+  if (v.isnull) return val_null(KQL_T_DYNAMIC);
+  sbuf b = {0};
+  sb_value(&b, &v);
+  return sb_finish(a, &b, KQL_T_DYNAMIC);
+}
+
+static kql_value dyn_pick(arena *a, kql_value d, const char *key, size_t klen, int64_t idx, bool bykey) {
+  if (d.isnull || d.type != KQL_T_DYNAMIC || d.u.s.n == 0) return val_null(KQL_T_DYNAMIC);
+  char c = d.u.s.p[0];
+  if (bykey ? c != '{' : c != '[') return val_null(KQL_T_DYNAMIC);
+  cJSON *root = cJSON_ParseWithLength(d.u.s.p, d.u.s.n);
+  if (!root) return val_null(KQL_T_DYNAMIC);
+  const cJSON *hit = NULL;
+  if (bykey) {
+    for (const cJSON *ch = root->child; ch; ch = ch->next)
+      if (ch->string && strlen(ch->string) == klen && memcmp(ch->string, key, klen) == 0) {
+        hit = ch;
+        break;
+      }
+  } else {
+    int size = cJSON_GetArraySize(root);
+    if (idx < 0) idx += size;
+    if (idx >= 0 && idx < size) hit = cJSON_GetArrayItem(root, (int)idx);
+  }
+  kql_value v = hit ? print_node(a, hit) : val_null(KQL_T_DYNAMIC);
+  cJSON_Delete(root);
+  return v;
+}
+
+kql_value json_dyn_member(arena *a, kql_value d, const char *key, size_t klen) {
+  return dyn_pick(a, d, key, klen, 0, true);
+}
+
+kql_value json_dyn_index(arena *a, kql_value d, int64_t idx) {
+  return dyn_pick(a, d, NULL, 0, idx, false);
+}
+
+kql_value json_dyn_tostring(arena *a, kql_value d) {
+  if (d.isnull) return val_str("", 0);
+  if (d.u.s.n && d.u.s.p[0] == '"') {
+    cJSON *root = cJSON_ParseWithLength(d.u.s.p, d.u.s.n);
+    if (root && cJSON_IsString(root)) {
+      kql_value v = val_str(arena_strdup(a, root->valuestring), strlen(root->valuestring));
+      cJSON_Delete(root);
+      return v;
+    }
+    cJSON_Delete(root);
+  }
+  return val_str(d.u.s.p, d.u.s.n);
+}
+
+kql_value json_make_array(arena *a, const kql_value *v, size_t n) {
+  sbuf b = {0};
+  sb_put(&b, "[", 1);
+  for (size_t i = 0; i < n; i++) {
+    if (i) sb_put(&b, ",", 1);
+    sb_value(&b, &v[i]);
+  }
+  sb_put(&b, "]", 1);
+  return sb_finish(a, &b, KQL_T_DYNAMIC);
+}
+
+/* ---- output ---- */
+
+void json_write_string(FILE *f, const char *s, size_t n) {
+  sbuf b = {0};
+  sb_json_string(&b, s, n);
+  fwrite(b.p, 1, b.n, f);
+  free(b.p);
+}
+
+void json_write_value(FILE *f, const kql_value *v) {
+  char buf[64];
+  size_t n;
+  if (v->isnull && v->type != KQL_T_STRING) {
+    fputs("null", f);
+    return;
+  }
+  switch (v->type) {
+  case KQL_T_BOOL: fputs(v->u.b ? "true" : "false", f); break;
+  case KQL_T_INT:
+  case KQL_T_LONG: fprintf(f, "%lld", (long long)v->u.i); break;
+  case KQL_T_REAL:
+  case KQL_T_DECIMAL:
+    n = json_format_real(v->u.r, buf);
+    if (isnan(v->u.r) || isinf(v->u.r)) json_write_string(f, buf, n);
+    else fwrite(buf, 1, n, f);
+    break;
+  case KQL_T_DATETIME:
+    n = lit_format_datetime(v->u.i, buf);
+    json_write_string(f, buf, n);
+    break;
+  case KQL_T_TIMESPAN:
+    n = lit_format_timespan(v->u.i, buf);
+    json_write_string(f, buf, n);
+    break;
+  case KQL_T_STRING:
+  case KQL_T_GUID: json_write_string(f, v->u.s.p, v->u.s.n); break;
+  case KQL_T_DYNAMIC: fwrite(v->u.s.p, 1, v->u.s.n, f); break;
+  default: fputs("null", f); break;
+  }
+}

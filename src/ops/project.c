@@ -1,0 +1,64 @@
+/*
+** Operator: project <columns> | extend <columns>
+** Builds a new batch whose columns are input columns passed through or expressions
+** computed for every selected row.  extend keeps the input columns and adds (or
+** replaces) the ones it names.
+*/
+#include <string.h>
+
+#include "../exec.h"
+
+typedef struct project_op {
+  op base;          /* common head */
+  batch *out;       /* the output batch */
+  const ast **expr; /* per output column: the expression, or NULL to pass through */
+  int *from;        /* per output column passed through: the input column */
+  int ncols;        /* output columns */
+} project_op;
+
+static exec_result project_next(op *o, batch **out) {
+  project_op *p = (project_op *)o;
+  batch *in;
+  exec_result r = o->child->vt->next(o->child, &in);
+  if (r != EXEC_BATCH_READY) return r;
+  batch *b = p->out;
+  batch_clear(b);
+  int n = batch_count(in);
+  for (int i = 0; i < n; i++) {
+    int row = batch_row(in, i);
+    for (int c = 0; c < p->ncols; c++) {
+      if (p->expr[c]) expr_eval(o->x, b->mem, p->expr[c], in, row, &b->cols[c][i]);
+      else b->cols[c][i] = in->cols[p->from[c]][row];
+    }
+  }
+  b->nrows = n;
+  o->rows_out += (uint64_t)n;
+  *out = b;
+  return EXEC_BATCH_READY;
+}
+
+static void project_close(op *o) { batch_free(((project_op *)o)->out); }
+
+static const op_vtab project_vt = {"project", project_next, project_close};
+static const op_vtab extend_vt = {"extend", project_next, project_close};
+
+op *op_project_new(exec_ctx *x, const ast *n, op *child) {
+  project_op *p = arena_alloc(x->a, sizeof *p);
+  bool extend = n->kind == AST_EXTEND;
+  p->base.vt = extend ? &extend_vt : &project_vt;
+  p->base.node = n;
+  p->base.x = x;
+  p->base.child = child;
+  p->ncols = n->rel->n;
+  p->expr = arena_alloc(x->a, sizeof(ast *) * (size_t)(p->ncols ? p->ncols : 1));
+  p->from = arena_alloc(x->a, sizeof(int) * (size_t)(p->ncols ? p->ncols : 1));
+  if (extend)
+    for (int c = 0; c < n->in->rel->n; c++) p->from[c] = c;
+  for (int i = 0; i < n->list.n; i++) {
+    const ast *it = n->list.v[i]; /* AST_ASSIGN with col set by the binder */
+    if (it->a->kind == AST_NAME && it->a->col >= 0 && !it->a->let) p->from[it->col] = it->a->col;
+    else p->expr[it->col] = it->a;
+  }
+  p->out = batch_new(x->a, p->ncols);
+  return &p->base;
+}

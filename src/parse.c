@@ -1,0 +1,545 @@
+/*
+** parse.c: drives the Flex scanner and the Bison parser over one query (kql_parse), and
+** holds the helpers the grammar actions call: word classification for the scanner,
+** literal decoding (through lit.c and json.c) and AST construction with error reporting.
+*/
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+#include "lit.h"
+#include "parse.h"
+#include "kql.tab.h"
+
+struct yy_buffer_state;
+int kql_yylex_init_extra(kql_lexer *extra, yyscan_t *scanner);
+struct yy_buffer_state *kql_yy_scan_bytes(const char *bytes, int len, yyscan_t scanner);
+int kql_yylex_destroy(yyscan_t scanner);
+KQL_INTERNAL int lex_word(kql_lexer *lx, const char *s, size_t n, int *op);
+KQL_INTERNAL int lex_note(kql_lexer *lx, int tok);
+
+/* Words that are operators between expressions. */
+static const struct {
+  const char *word;
+  int tok;
+  int op;
+} word_ops[] = {
+    {"has", TOK_STROP, OP_HAS},
+    {"!has", TOK_STROP, OP_NHAS},
+    {"has_cs", TOK_STROP, OP_HAS_CS},
+    {"!has_cs", TOK_STROP, OP_NHAS_CS},
+    {"contains", TOK_STROP, OP_CONTAINS},
+    {"!contains", TOK_STROP, OP_NCONTAINS},
+    {"contains_cs", TOK_STROP, OP_CONTAINS_CS},
+    {"!contains_cs", TOK_STROP, OP_NCONTAINS_CS},
+    {"startswith", TOK_STROP, OP_STARTSWITH},
+    {"!startswith", TOK_STROP, OP_NSTARTSWITH},
+    {"startswith_cs", TOK_STROP, OP_STARTSWITH_CS},
+    {"!startswith_cs", TOK_STROP, OP_NSTARTSWITH_CS},
+    {"endswith", TOK_STROP, OP_ENDSWITH},
+    {"!endswith", TOK_STROP, OP_NENDSWITH},
+    {"endswith_cs", TOK_STROP, OP_ENDSWITH_CS},
+    {"!endswith_cs", TOK_STROP, OP_NENDSWITH_CS},
+    {"hasprefix", TOK_STROP, OP_HASPREFIX},
+    {"!hasprefix", TOK_STROP, OP_NHASPREFIX},
+    {"hasprefix_cs", TOK_STROP, OP_HASPREFIX_CS},
+    {"!hasprefix_cs", TOK_STROP, OP_NHASPREFIX_CS},
+    {"hassuffix", TOK_STROP, OP_HASSUFFIX},
+    {"!hassuffix", TOK_STROP, OP_NHASSUFFIX},
+    {"hassuffix_cs", TOK_STROP, OP_HASSUFFIX_CS},
+    {"!hassuffix_cs", TOK_STROP, OP_NHASSUFFIX_CS},
+    {"in", TOK_INOP, OP_IN},
+    {"!in", TOK_INOP, OP_NIN},
+    {"in~", TOK_INOP, OP_IN_CI},
+    {"!in~", TOK_INOP, OP_NIN_CI},
+    {"has_any", TOK_INOP, OP_HAS_ANY},
+    {"has_all", TOK_INOP, OP_HAS_ALL},
+    {"between", TOK_BETWEEN, OP_BETWEEN},
+    {"!between", TOK_BETWEEN, OP_NBETWEEN},
+    {"and", TOK_AND, OP_AND},
+    {"or", TOK_OR, OP_OR},
+    {"let", TOK_LET, 0},
+    {"by", TOK_BY, 0},
+    {"true", TOK_TRUE, 0},
+    {"false", TOK_FALSE, 0},
+    {"asc", TOK_ASC, 0},
+    {"desc", TOK_DESC, 0},
+    {"nulls", TOK_NULLS, 0},
+    {"first", TOK_FIRST, 0},
+    {"last", TOK_LAST, 0},
+};
+
+/* Tabular operators kql runs, as they follow a '|'. */
+static const struct {
+  const char *word;
+  int tok;
+} pipe_ops[] = {
+    {"where", TOK_WHERE},     {"filter", TOK_WHERE},  {"summarize", TOK_SUMMARIZE},
+    {"project", TOK_PROJECT}, {"extend", TOK_EXTEND}, {"take", TOK_TAKE},
+    {"limit", TOK_TAKE},      {"sort", TOK_SORT},     {"order", TOK_SORT},
+    {"top", TOK_TOP},         {"count", TOK_COUNT},   {"distinct", TOK_DISTINCT},
+};
+
+/* Kusto's other tabular operators: recognised, and rejected as not supported yet. */
+static const char *const unsupported_ops[] = {
+    "as", "consume", "evaluate", "extend-columns", "externaldata", "facet", "find", "fork",
+    "getschema", "invoke", "join", "lookup", "make-series", "mv-apply", "mv-expand",
+    "mvapply", "mvexpand", "parse", "parse-kv", "parse-where", "partition", "print",
+    "project-away", "project-keep", "project-rename", "project-reorder", "project-smart",
+    "range", "reduce", "render", "sample", "sample-distinct", "scan", "search", "serialize",
+    "top-hitters", "top-nested", "union", "macro-expand", "graph-match", "make-graph",
+};
+
+/* Words that begin a tabular source kql does not have yet. */
+static const char *const unsupported_sources[] = {
+    "datatable", "externaldata", "print", "range", "union", "search", "find", "evaluate",
+    "declare", "set", "alias", "pattern", "restrict", "materialize",
+};
+
+int parse_word_op(const char *w, size_t n) {
+  for (size_t i = 0; i < KQL_ARRAY_LEN(word_ops); i++)
+    if (strlen(word_ops[i].word) == n && memcmp(word_ops[i].word, w, n) == 0) return (int)i;
+  return -1;
+}
+
+static bool in_list(const char *const *list, size_t n, const char *w, size_t len) {
+  for (size_t i = 0; i < n; i++)
+    if (strlen(list[i]) == len && memcmp(list[i], w, len) == 0) return true;
+  return false;
+}
+
+/* Classify the word 's' of 'n' bytes at the scanner's position; sets '*op' for operators. */
+int lex_word(kql_lexer *lx, const char *s, size_t n, int *op) {
+  *op = 0;
+  int i = parse_word_op(s, n);
+  if (i >= 0) {
+    *op = word_ops[i].op;
+    return word_ops[i].tok;
+  }
+  if (s[0] == '!') return TOK_INVALID;
+  if (lx->prev == TOK_PIPE) {
+    for (size_t k = 0; k < KQL_ARRAY_LEN(pipe_ops); k++)
+      if (strlen(pipe_ops[k].word) == n && memcmp(pipe_ops[k].word, s, n) == 0)
+        return pipe_ops[k].tok;
+    if (in_list(unsupported_ops, KQL_ARRAY_LEN(unsupported_ops), s, n)) return TOK_UNSUPPORTED;
+    return TOK_BADOP;
+  }
+  if ((lx->prev == 0 || lx->prev == TOK_SEMI || lx->prev == TOK_ASSIGN ||
+       (lx->prev == TOK_LPAREN && !(n == 5 && memcmp(s, "range", 5) == 0))) &&
+      in_list(unsupported_sources, KQL_ARRAY_LEN(unsupported_sources), s, n))
+    return TOK_UNSUPPORTED;
+  if (memchr(s, '-', n) || s[n - 1] == '~') return TOK_IDENT; /* the scanner splits it */
+  return TOK_IDENT;
+}
+
+int lex_note(kql_lexer *lx, int tok) {
+  lx->prev2 = lx->prev;
+  lx->prev = tok;
+  return tok;
+}
+
+/* ---- errors ---- */
+
+static bool first_error(kql_parser *p) {
+  if (p->failed) return false;
+  p->failed = true;
+  return true;
+}
+
+static const char *span_text(kql_parser *p, kql_span sp) {
+  if (sp.end > p->len) sp.end = (uint32_t)p->len;
+  if (sp.start > sp.end) sp.start = sp.end;
+  return arena_strndup(p->a, p->src + sp.start, sp.end - sp.start);
+}
+
+void parse_unsupported(kql_parser *p, kql_span sp) {
+  if (!first_error(p)) return;
+  diag_set(p->diag, KQL_ERR_UNSUPPORTED, sp, "operator '%s' is not supported yet",
+           span_text(p, sp));
+}
+
+static const char *const all_op_names[] = {"where", "filter", "summarize", "project", "extend",
+                                           "take", "limit", "sort", "order", "top", "count",
+                                           "distinct", "join", "union", "parse", "mv-expand",
+                                           "project-away", "lookup", "render", "evaluate"};
+
+void parse_bad_operator(kql_parser *p, kql_span sp) {
+  if (!first_error(p)) return;
+  const char *w = span_text(p, sp);
+  diag_set(p->diag, KQL_ERR_SYNTAX, sp, "unknown operator '%s'", w);
+  const char *s = diag_suggest(w, all_op_names, (int)KQL_ARRAY_LEN(all_op_names));
+  if (s) diag_hint(p->diag, "did you mean '%s'?", s);
+}
+
+static const char *unquote(kql_parser *p, const char *name) {
+  size_t n = strlen(name);
+  if (n >= 2 && name[0] == '"' && name[n - 1] == '"') return arena_strndup(p->a, name + 1, n - 2);
+  return name;
+}
+
+void parse_syntax_error(kql_parser *p, kql_span sp, const char *got, int gotkind,
+                        const char *const *expected, int n) {
+  (void)gotkind;
+  if (!first_error(p)) return;
+  if (got && strcmp(unquote(p, got), "unterminated string literal") == 0) {
+    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "unterminated string literal");
+    return;
+  }
+  char exp[200] = "";
+  size_t used = 0;
+  for (int i = 0; i < n && i < 5; i++) {
+    int w = snprintf(exp + used, sizeof exp - used, "%s%s", i == 0 ? "" : (i == n - 1 ? " or " : ", "),
+                     unquote(p, expected[i]));
+    if (w < 0 || (size_t)w >= sizeof exp - used) break;
+    used += (size_t)w;
+  }
+  const char *text = got ? span_text(p, sp) : NULL;
+  if (!got)
+    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "unexpected end of query%s%s", n ? ", expected " : "",
+             exp);
+  else if (strcmp(unquote(p, got), "invalid character") == 0)
+    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "unexpected character '%s'", text);
+  else
+    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "unexpected '%s'%s%s", text, n ? ", expected " : "", exp);
+  if (text) {
+    for (size_t k = 0; k < KQL_ARRAY_LEN(pipe_ops); k++)
+      if (strcmp(text, pipe_ops[k].word) == 0) {
+        diag_hint(p->diag, "did you mean '| %s'? a tabular operator follows a '|'", text);
+        break;
+      }
+  }
+}
+
+void parse_error_msg(kql_parser *p, kql_span sp, const char *msg) {
+  if (!first_error(p)) return;
+  if (strstr(msg, "memory exhausted"))
+    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "query is nested too deeply");
+  else
+    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "%s", msg);
+}
+
+static ast *lit_error(kql_parser *p, kql_span sp, const char *what) {
+  if (first_error(p)) diag_set(p->diag, KQL_ERR_SYNTAX, sp, "invalid %s '%s'", what, span_text(p, sp));
+  ast *n = ast_new(p->a, AST_LIT, sp);
+  n->lit = val_null(KQL_T_NULL);
+  return n;
+}
+
+/* ---- literals ---- */
+
+static ast *lit_node(kql_parser *p, kql_span sp, kql_value v) {
+  ast *n = ast_new(p->a, AST_LIT, sp);
+  n->lit = v;
+  n->type = v.type;
+  return n;
+}
+
+ast *parse_string(kql_parser *p, kql_span sp) {
+  const char *s = p->src + sp.start;
+  size_t n = sp.end - sp.start;
+  if (n && (s[0] == 'h' || s[0] == 'H')) s++, n--; /* obfuscated string: same value */
+  if (n >= 6 && memcmp(s, "```", 3) == 0)
+    return lit_node(p, sp, val_str(arena_strndup(p->a, s + 3, n - 6), n - 6));
+  bool verbatim = s[0] == '@';
+  if (verbatim) s++, n--;
+  char quote = s[0];
+  char *out = arena_alloc(p->a, n + 1);
+  size_t bad = 0;
+  long len = lit_unescape(s + 1, n - 2, quote, verbatim, out, &bad);
+  if (len < 0) {
+    kql_span esp = {sp.start + (uint32_t)(s + 1 - (p->src + sp.start)) + (uint32_t)bad, 0};
+    esp.end = esp.start + 2;
+    if (esp.end > sp.end) esp.end = sp.end;
+    if (first_error(p)) diag_set(p->diag, KQL_ERR_SYNTAX, esp, "invalid escape sequence in string");
+    len = 0;
+  }
+  return lit_node(p, sp, val_str(out, (size_t)len));
+}
+
+ast *parse_number(kql_parser *p, kql_span sp, bool real) {
+  const char *t = span_text(p, sp);
+  errno = 0;
+  if (real) {
+    double r = strtod(t, NULL);
+    return lit_node(p, sp, val_real(r));
+  }
+  long long v;
+  if (t[0] == '0' && (t[1] == 'x' || t[1] == 'X'))
+    v = (long long)strtoull(t + 2, NULL, 16);
+  else
+    v = strtoll(t, NULL, 10);
+  if (errno == ERANGE) return lit_node(p, sp, val_real(strtod(t, NULL)));
+  return lit_node(p, sp, val_long(v));
+}
+
+ast *parse_timespan(kql_parser *p, kql_span sp) {
+  int64_t ticks;
+  if (lit_parse_timespan(p->src + sp.start, sp.end - sp.start, &ticks) != 0)
+    return lit_error(p, sp, "timespan literal");
+  return lit_node(p, sp, val_timespan(ticks));
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Split "word ( inner )" into the word and the trimmed inner text. */
+static void split_call(const char *s, size_t n, size_t *wlen, const char **in, size_t *inlen) {
+  size_t i = 0;
+  while (i < n && s[i] != '(' && !is_blank(s[i])) i++;
+  *wlen = i;
+  while (i < n && s[i] != '(') i++;
+  size_t b = i + 1, e = n;
+  if (e > b && s[e - 1] == ')') e--;
+  while (b < e && is_blank(s[b])) b++;
+  while (e > b && is_blank(s[e - 1])) e--;
+  *in = s + b;
+  *inlen = e - b;
+}
+
+ast *parse_typed_lit(kql_parser *p, kql_span sp) {
+  const char *s = p->src + sp.start, *in;
+  size_t wlen, n;
+  split_call(s, sp.end - sp.start, &wlen, &in, &n);
+  int t = val_type_from_name(s, wlen);
+  if (t < 0) return lit_error(p, sp, "literal");
+  if (n == 4 && memcmp(in, "null", 4) == 0) return lit_node(p, sp, val_null((kql_type)t));
+  char *text = arena_strndup(p->a, in, n);
+  char *end = NULL;
+  switch ((kql_type)t) {
+  case KQL_T_DATETIME: {
+    int64_t ticks;
+    if (lit_parse_datetime(in, n, &ticks) != 0) return lit_error(p, sp, "datetime literal");
+    return lit_node(p, sp, val_datetime(ticks));
+  }
+  case KQL_T_TIMESPAN: {
+    int64_t ticks;
+    if (lit_parse_timespan(in, n, &ticks) != 0) return lit_error(p, sp, "timespan literal");
+    return lit_node(p, sp, val_timespan(ticks));
+  }
+  case KQL_T_BOOL:
+    if (strcasecmp(text, "true") == 0) return lit_node(p, sp, val_bool(true));
+    if (strcasecmp(text, "false") == 0) return lit_node(p, sp, val_bool(false));
+    return lit_error(p, sp, "bool literal");
+  case KQL_T_INT:
+  case KQL_T_LONG: {
+    errno = 0;
+    long long v = strtoll(text, &end, 0);
+    if (errno || *end || !n) return lit_error(p, sp, "number literal");
+    if (t == KQL_T_INT && (v > INT32_MAX || v < INT32_MIN)) return lit_error(p, sp, "int literal");
+    return lit_node(p, sp, t == KQL_T_INT ? val_int(v) : val_long(v));
+  }
+  case KQL_T_REAL:
+  case KQL_T_DECIMAL: {
+    double r;
+    if (strcasecmp(text, "nan") == 0) r = NAN;
+    else if (strcasecmp(text, "+inf") == 0 || strcasecmp(text, "inf") == 0) r = INFINITY;
+    else if (strcasecmp(text, "-inf") == 0) r = -INFINITY;
+    else {
+      r = strtod(text, &end);
+      if (*end || !n) return lit_error(p, sp, "real literal");
+    }
+    kql_value v = val_real(r);
+    v.type = (kql_type)t;
+    return lit_node(p, sp, v);
+  }
+  case KQL_T_GUID:
+  case KQL_T_STRING: return lit_node(p, sp, val_strtype((kql_type)t, text, n));
+  default: return lit_error(p, sp, "literal");
+  }
+}
+
+ast *parse_dynamic(kql_parser *p, kql_span sp) {
+  const char *s = p->src + sp.start, *in;
+  size_t wlen, n, outlen = 0, bad = 0;
+  split_call(s, sp.end - sp.start, &wlen, &in, &n);
+  if (n == 4 && memcmp(in, "null", 4) == 0) return lit_node(p, sp, val_null(KQL_T_DYNAMIC));
+  const char *json = json_dynamic_literal(p->a, in, n, &outlen, &bad);
+  if (!json) {
+    kql_span esp = {(uint32_t)(in - p->src) + (uint32_t)bad, (uint32_t)(in - p->src) + (uint32_t)bad + 1};
+    if (first_error(p)) diag_set(p->diag, KQL_ERR_SYNTAX, esp, "invalid dynamic literal");
+    return lit_node(p, sp, val_null(KQL_T_DYNAMIC));
+  }
+  return lit_node(p, sp, val_strtype(KQL_T_DYNAMIC, json, outlen));
+}
+
+ast *parse_bool(kql_parser *p, kql_span sp, bool b) { return lit_node(p, sp, val_bool(b)); }
+
+const char *parse_ident(kql_parser *p, kql_span sp) { return span_text(p, sp); }
+
+const char *parse_bracket_name(kql_parser *p, kql_span sp) {
+  const char *s = p->src + sp.start;
+  size_t n = sp.end - sp.start;
+  size_t b = 1, e = n - 1;
+  while (b < e && is_blank(s[b])) b++;
+  while (e > b && is_blank(s[e - 1])) e--;
+  kql_span inner = {sp.start + (uint32_t)b, sp.start + (uint32_t)e};
+  ast *str = parse_string(p, inner);
+  return arena_strndup(p->a, str->lit.u.s.p, str->lit.u.s.n);
+}
+
+/* ---- nodes ---- */
+
+ast_list parse_list1(kql_parser *p, ast *n) {
+  ast_list l = {0};
+  ast_push(p->a, &l, n);
+  return l;
+}
+
+ast_list parse_list_add(kql_parser *p, ast_list l, ast *n) {
+  ast_push(p->a, &l, n);
+  return l;
+}
+
+ast *parse_list_node(kql_parser *p, kql_span sp, ast_kind k, ast_list l) {
+  ast *n = ast_new(p->a, k, sp);
+  n->list = l;
+  return n;
+}
+
+ast *parse_op(kql_parser *p, kql_span sp, ast_kind k, ast *a) {
+  ast *n = ast_new(p->a, k, sp);
+  n->a = a;
+  return n;
+}
+
+ast *parse_pipe(kql_parser *p, ast *in, ast *op) {
+  (void)p;
+  op->in = in;
+  return op;
+}
+
+ast *parse_let(kql_parser *p, kql_span sp, const char *name, ast *value) {
+  ast *n = ast_new(p->a, AST_LET, sp);
+  n->name = name;
+  n->a = value;
+  return n;
+}
+
+ast *parse_summarize(kql_parser *p, kql_span sp, ast_list aggs, ast_list *by) {
+  ast *n = ast_new(p->a, AST_SUMMARIZE, sp);
+  n->list = aggs;
+  if (by) n->by = *by;
+  return n;
+}
+
+ast *parse_top(kql_parser *p, kql_span sp, ast *count, ast *key) {
+  ast *n = ast_new(p->a, AST_TOP, sp);
+  n->a = count;
+  ast_push(p->a, &n->list, key);
+  return n;
+}
+
+ast *parse_distinct_star(kql_parser *p, kql_span sp) {
+  ast *n = ast_new(p->a, AST_DISTINCT, sp);
+  ast_push(p->a, &n->list, ast_new(p->a, AST_STAR, sp));
+  return n;
+}
+
+ast *parse_assign(kql_parser *p, kql_span sp, const char *name, kql_span namesp, ast *value) {
+  (void)namesp;
+  ast *n = ast_new(p->a, AST_ASSIGN, sp);
+  n->name = name;
+  n->a = value;
+  return n;
+}
+
+ast *parse_sortkey(kql_parser *p, kql_span sp, ast *e, int flags) {
+  ast *n = ast_new(p->a, AST_SORTKEY, sp);
+  n->a = e;
+  n->flags = flags;
+  return n;
+}
+
+ast *parse_binary(kql_parser *p, kql_span sp, int op, ast *a, ast *b) {
+  ast *n = ast_new(p->a, AST_BINARY, sp);
+  n->op = op;
+  n->a = a;
+  n->b = b;
+  return n;
+}
+
+ast *parse_unary(kql_parser *p, kql_span sp, int op, ast *a) {
+  ast *n = ast_new(p->a, AST_UNARY, sp);
+  n->op = op;
+  n->a = a;
+  return n;
+}
+
+ast *parse_inlist(kql_parser *p, kql_span sp, int op, ast *e, ast_list l) {
+  ast *n = ast_new(p->a, AST_INLIST, sp);
+  n->op = op;
+  n->a = e;
+  n->list = l;
+  return n;
+}
+
+ast *parse_between(kql_parser *p, kql_span sp, int op, ast *e, ast *lo, ast *hi) {
+  ast *n = ast_new(p->a, AST_BETWEEN, sp);
+  n->op = op;
+  n->a = e;
+  n->b = lo;
+  n->c = hi;
+  return n;
+}
+
+ast *parse_member(kql_parser *p, kql_span sp, ast *e, const char *name, kql_span namesp) {
+  (void)namesp;
+  ast *n = ast_new(p->a, AST_MEMBER, sp);
+  n->a = e;
+  n->name = name;
+  return n;
+}
+
+ast *parse_index(kql_parser *p, kql_span sp, ast *e, ast *i) {
+  ast *n = ast_new(p->a, AST_INDEX, sp);
+  n->a = e;
+  n->b = i;
+  return n;
+}
+
+ast *parse_name(kql_parser *p, kql_span sp, const char *name) {
+  ast *n = ast_new(p->a, AST_NAME, sp);
+  n->name = name;
+  return n;
+}
+
+ast *parse_call(kql_parser *p, kql_span sp, const char *name, kql_span namesp, ast_list args) {
+  (void)namesp;
+  ast *n = ast_new(p->a, AST_CALL, sp);
+  n->name = name;
+  n->list = args;
+  return n;
+}
+
+ast *parse_paren(kql_parser *p, kql_span sp, ast *e) {
+  (void)p;
+  (void)sp;
+  return e;
+}
+
+/* ---- driver ---- */
+
+ast *kql_parse(arena *a, const char *src, size_t len, kql_diag *d) {
+  kql_parser p = {a, src, len, d, false, NULL};
+  kql_lexer lx = {0, 0, 0, &p};
+  yyscan_t scanner;
+  if (len > INT32_MAX) {
+    diag_nospan(d, KQL_ERR_USAGE, "query is too long");
+    return NULL;
+  }
+  if (kql_yylex_init_extra(&lx, &scanner) != 0) {
+    diag_nospan(d, KQL_ERR_NOMEM, "cannot start the scanner");
+    return NULL;
+  }
+  kql_yy_scan_bytes(src, (int)len, scanner);
+  int rc = kql_yyparse(scanner, &p);
+  kql_yylex_destroy(scanner);
+  if (rc != 0 || p.failed) {
+    if (!p.failed) diag_nospan(d, KQL_ERR_SYNTAX, "query does not parse");
+    return NULL;
+  }
+  return p.result;
+}

@@ -1,0 +1,72 @@
+/*
+** parse.h: the glue between the Flex scanner, the Bison parser and the rest of libkql.
+** kql_parse() turns query text into an AST_QUERY tree in the caller's arena.
+*/
+#ifndef KQL_PARSE_H
+#define KQL_PARSE_H
+
+#include "ast.h"
+
+/* State shared by the scanner and the parser actions for one parse. */
+struct kql_parser {
+  arena *a;          /* where nodes go */
+  const char *src;   /* the query text */
+  size_t len;        /* its length */
+  kql_diag *diag;    /* the first error */
+  bool failed;       /* an error was reported */
+  ast *result;       /* the AST_QUERY */
+};
+
+/* Scanner state (yyextra). */
+typedef struct kql_lexer {
+  uint32_t off;      /* byte offset of the next token */
+  int prev;          /* previous token kind, for context-sensitive words */
+  int prev2;         /* the one before */
+  kql_parser *p;     /* the parse */
+} kql_lexer;
+
+/* Parse 'len' bytes of 'src'.  Returns the AST_QUERY, or NULL with 'd' filled. */
+KQL_INTERNAL ast *kql_parse(arena *a, const char *src, size_t len, kql_diag *d);
+
+/* Helpers for the grammar actions (parse.c). */
+KQL_INTERNAL ast *parse_string(kql_parser *p, kql_span sp);
+KQL_INTERNAL ast *parse_number(kql_parser *p, kql_span sp, bool real);
+KQL_INTERNAL ast *parse_timespan(kql_parser *p, kql_span sp);
+KQL_INTERNAL ast *parse_typed_lit(kql_parser *p, kql_span sp);
+KQL_INTERNAL ast *parse_dynamic(kql_parser *p, kql_span sp);
+KQL_INTERNAL const char *parse_ident(kql_parser *p, kql_span sp);
+KQL_INTERNAL const char *parse_bracket_name(kql_parser *p, kql_span sp);
+KQL_INTERNAL ast *parse_binary(kql_parser *p, kql_span sp, int op, ast *a, ast *b);
+KQL_INTERNAL ast *parse_unary(kql_parser *p, kql_span sp, int op, ast *a);
+KQL_INTERNAL ast *parse_op(kql_parser *p, kql_span sp, ast_kind k, ast *a);
+KQL_INTERNAL ast *parse_pipe(kql_parser *p, ast *in, ast *op);
+KQL_INTERNAL ast *parse_list_node(kql_parser *p, kql_span sp, ast_kind k, ast_list l);
+KQL_INTERNAL ast_list parse_list1(kql_parser *p, ast *n);
+KQL_INTERNAL ast_list parse_list_add(kql_parser *p, ast_list l, ast *n);
+KQL_INTERNAL ast *parse_let(kql_parser *p, kql_span sp, const char *name, ast *value);
+KQL_INTERNAL ast *parse_summarize(kql_parser *p, kql_span sp, ast_list aggs, ast_list *by);
+KQL_INTERNAL ast *parse_top(kql_parser *p, kql_span sp, ast *n, ast *key);
+KQL_INTERNAL ast *parse_distinct_star(kql_parser *p, kql_span sp);
+KQL_INTERNAL ast *parse_assign(kql_parser *p, kql_span sp, const char *name, kql_span namesp,
+                               ast *value);
+KQL_INTERNAL ast *parse_sortkey(kql_parser *p, kql_span sp, ast *e, int flags);
+KQL_INTERNAL ast *parse_inlist(kql_parser *p, kql_span sp, int op, ast *e, ast_list l);
+KQL_INTERNAL ast *parse_between(kql_parser *p, kql_span sp, int op, ast *e, ast *lo, ast *hi);
+KQL_INTERNAL ast *parse_member(kql_parser *p, kql_span sp, ast *e, const char *name,
+                               kql_span namesp);
+KQL_INTERNAL ast *parse_index(kql_parser *p, kql_span sp, ast *e, ast *i);
+KQL_INTERNAL ast *parse_name(kql_parser *p, kql_span sp, const char *name);
+KQL_INTERNAL ast *parse_call(kql_parser *p, kql_span sp, const char *name, kql_span namesp,
+                             ast_list args);
+KQL_INTERNAL ast *parse_paren(kql_parser *p, kql_span sp, ast *e);
+KQL_INTERNAL ast *parse_bool(kql_parser *p, kql_span sp, bool b);
+/* Errors: each records the first error only. */
+KQL_INTERNAL void parse_unsupported(kql_parser *p, kql_span sp);
+KQL_INTERNAL void parse_bad_operator(kql_parser *p, kql_span sp);
+KQL_INTERNAL void parse_syntax_error(kql_parser *p, kql_span sp, const char *got, int gotkind,
+                                     const char *const *expected, int n);
+KQL_INTERNAL void parse_error_msg(kql_parser *p, kql_span sp, const char *msg);
+/* The operator for string/list operator word 'w' of 'n' bytes, or -1. */
+KQL_INTERNAL int parse_word_op(const char *w, size_t n);
+
+#endif /* KQL_PARSE_H */
