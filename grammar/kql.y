@@ -229,6 +229,7 @@ primary:
   | name LPAREN RPAREN            { $$ = parse_call(p, @$, $1, @1, (ast_list){0}); }
   | name LPAREN args RPAREN       { $$ = parse_call(p, @$, $1, @1, $3); }
   | LPAREN pipe RPAREN            { $$ = parse_paren(p, @$, $2); }
+  | UNSUPPORTED                   { parse_unsupported(p, @1); YYABORT; }
   ;
 
 args:

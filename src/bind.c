@@ -85,32 +85,56 @@ static void mark_used(bind_col *c) {
   if (c->src) c->src->used[c->src_col] = true;
 }
 
-/* A name not yet taken in 'r': 'base', else base1, base2, ... as Kusto numbers clashes. */
-static const char *unique_name(binder *b, const bind_rel *r, const char *base) {
-  if (rel_find(r, base) < 0) return base;
-  for (int k = 1;; k++) {
-    const char *s = arena_printf(b->a, "%s%d", base, k);
-    if (rel_find(r, s) < 0) return s;
+/* The column name Kusto gives an unnamed expression, or NULL when it gets ColumnN: a
+** column or let keeps its name; x.y and x['y'] are x_y; a call is named by its function's
+** rule (tostring(X) -> X, strlen(X) -> strlen_X, make_set(X) -> set_X, count() -> count_). */
+static const char *expr_name(binder *b, const ast *n) {
+  switch (n->kind) {
+  case AST_NAME: return n->name;
+  case AST_MEMBER: {
+    const char *base = expr_name(b, n->a);
+    return base ? arena_printf(b->a, "%s_%s", base, n->name) : NULL;
+  }
+  case AST_INDEX: {
+    const char *base = expr_name(b, n->a);
+    if (!base || n->b->kind != AST_LIT || n->b->lit.type != KQL_T_STRING) return NULL;
+    return arena_printf(b->a, "%s_%.*s", base, (int)n->b->lit.u.s.n, n->b->lit.u.s.p);
+  }
+  case AST_CALL: {
+    if (!n->fn) return NULL;
+    const char *arg = n->list.n ? expr_name(b, n->list.v[0]) : NULL;
+    if (n->fn->naming == FN_NAME_ARG) return arg;
+    if (n->fn->naming == FN_NAME_PREFIX) return arena_printf(b->a, "%s_%s", n->fn->prefix, arg ? arg : "");
+    return NULL;
+  }
+  default: return NULL;
   }
 }
 
-/* The column name Kusto gives an unnamed expression: a column keeps its name; a call
-** or member access over a column is named after that column; otherwise NULL. */
-static const char *expr_name(const ast *n) {
-  switch (n->kind) {
-  case AST_NAME: return n->let ? NULL : n->name;
-  case AST_MEMBER: {
-    /* x.y is named x_y */
-    return NULL;
-  }
-  case AST_CALL:
-    for (int i = 0; i < n->list.n; i++) {
-      const char *s = expr_name(n->list.v[i]);
-      if (s) return s;
+/* Name the column of item 'it' (an expression or AST_ASSIGN) of an operator whose output so
+** far is 'out' ('in' for extend, whose input columns it may replace).  '*ncol' counts the
+** ColumnN names given.  Returns NULL after an error for a name declared twice. */
+static const char *item_name(binder *b, const ast *it, const bind_rel *out, const bind_rel *in,
+                             int *ncol) {
+  const ast *e = it->kind == AST_ASSIGN ? it->a : it;
+  if (it->kind == AST_ASSIGN || (e->kind == AST_NAME && e->col >= 0)) {
+    const char *name = it->kind == AST_ASSIGN ? it->name : e->name;
+    if (rel_find(out, name) >= 0 && !(in && rel_find(in, name) >= 0 && out != in)) {
+      diag_set(b->d, KQL_ERR_BIND, it->span, "a column with the name '%s' is already declared", name);
+      return NULL;
     }
-    return NULL;
-  default: return NULL;
+    return name;
   }
+  const char *name = expr_name(b, e);
+  if (name) {
+    const char *base = name;
+    for (int k = 1; rel_find(out, name) >= 0 || (in && rel_find(in, name) >= 0); k++)
+      name = arena_printf(b->a, "%s%d", base, k);
+    return name;
+  }
+  do name = arena_printf(b->a, "Column%d", ++*ncol);
+  while (rel_find(out, name) >= 0 || (in && rel_find(in, name) >= 0));
+  return name;
 }
 
 /* ---- scalar expressions ---- */
@@ -407,23 +431,15 @@ static bind_rel *bind_source(binder *b, ast *n) {
   return r;
 }
 
-/* Bind the items of project/extend into 'out'. */
+/* Bind the items of project/extend/distinct into 'out'. */
 static bool bind_items(binder *b, ast *n, bind_rel *in, bind_rel *out, bool extend) {
   int ncol = 0;
   for (int i = 0; i < n->list.n; i++) {
     ast *it = n->list.v[i];
     ast *e = it->kind == AST_ASSIGN ? it->a : it;
     if (!bind_expr(b, e, in)) return false;
-    const char *name = it->kind == AST_ASSIGN ? it->name : NULL;
-    if (!name && e->kind == AST_NAME && e->col >= 0) name = e->name;
-    if (!name) {
-      do name = arena_printf(b->a, "Column%d", ++ncol);
-      while (rel_find(out, name) >= 0 || rel_find(in, name) >= 0);
-    }
-    if (!extend && it->kind != AST_ASSIGN && rel_find(out, name) >= 0) {
-      diag_set(b->d, KQL_ERR_BIND, e->span, "column '%s' is projected more than once", name);
-      return false;
-    }
+    const char *name = item_name(b, it, out, extend ? in : NULL, &ncol);
+    if (!name) return false;
     if (it->kind != AST_ASSIGN) {
       it = ast_new(b->a, AST_ASSIGN, e->span);
       it->a = e;
@@ -442,59 +458,50 @@ static bool bind_items(binder *b, ast *n, bind_rel *in, bind_rel *out, bool exte
   return true;
 }
 
-static bind_rel *bind_summarize(binder *b, ast *n, bind_rel *in) {
-  bind_rel *out = rel_new(b, n->list.n + n->by.n);
-  for (int i = 0; i < n->by.n; i++) {
-    ast *it = n->by.v[i];
+/* Bind the by-keys or aggregates of summarize, one list, into 'out'. */
+static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out, int *ncol,
+                             bool aggs) {
+  for (int i = 0; i < l->n; i++) {
+    ast *it = l->v[i];
     ast *e = it->kind == AST_ASSIGN ? it->a : it;
-    if (!bind_expr(b, e, in)) return NULL;
-    const char *name = it->kind == AST_ASSIGN ? it->name : expr_name(e);
-    if (!name) name = "Column1";
-    name = unique_name(b, out, name);
-    if (it->kind != AST_ASSIGN) {
-      it = ast_new(b->a, AST_ASSIGN, e->span);
-      it->a = e;
-      n->by.v[i] = it;
-    }
-    it->name = name;
-    it->type = e->type;
-    it->col = rel_put(out, name, e->type, NULL, 0);
-  }
-  b->nslots = 0;
-  for (int i = 0; i < n->list.n; i++) {
-    ast *it = n->list.v[i];
-    ast *e = it->kind == AST_ASSIGN ? it->a : it;
-    if (e->kind != AST_CALL || !fn_lookup(e->name) || !(fn_lookup(e->name)->flags & FN_AGG)) {
-      if (e->kind == AST_CALL && !fn_lookup(e->name)) {
+    if (aggs) {
+      const fn_def *f = e->kind == AST_CALL ? fn_lookup(e->name) : NULL;
+      if (e->kind == AST_CALL && !f) {
         b->in_summarize = true;
-        bind_expr(b, e, in);
+        bind_expr(b, e, in); /* reports the unknown function */
         b->in_summarize = false;
-        return NULL;
+        return false;
       }
-      fail(b, KQL_ERR_BIND, e->span, "%s",
-           "summarize expects an aggregate function such as count() or max()");
-      return NULL;
+      if (!f || !(f->flags & FN_AGG)) {
+        fail(b, KQL_ERR_BIND, e->span, "%s",
+             "summarize expects an aggregate function such as count() or max()");
+        return false;
+      }
+      b->in_summarize = true;
     }
-    b->in_summarize = true;
     bool ok = bind_expr(b, e, in);
     b->in_summarize = false;
-    if (!ok) return NULL;
-    const char *name = it->kind == AST_ASSIGN ? it->name : NULL;
-    if (!name) {
-      const char *arg = e->list.n && e->list.v[0]->kind == AST_NAME && e->list.v[0]->col >= 0
-                            ? e->list.v[0]->name : "";
-      name = arena_printf(b->a, "%s_%s", e->fn->name, arg);
-    }
-    name = unique_name(b, out, name);
+    if (!ok) return false;
+    const char *name = item_name(b, it, out, NULL, ncol);
+    if (!name) return false;
     if (it->kind != AST_ASSIGN) {
       it = ast_new(b->a, AST_ASSIGN, e->span);
       it->a = e;
-      n->list.v[i] = it;
+      l->v[i] = it;
     }
     it->name = name;
     it->type = e->type;
     it->col = rel_put(out, name, e->type, NULL, 0);
   }
+  return true;
+}
+
+static bind_rel *bind_summarize(binder *b, ast *n, bind_rel *in) {
+  bind_rel *out = rel_new(b, n->list.n + n->by.n);
+  int ncol = 0;
+  b->nslots = 0;
+  if (!bind_group_items(b, &n->by, in, out, &ncol, false)) return NULL;
+  if (!bind_group_items(b, &n->list, in, out, &ncol, true)) return NULL;
   n->slot = b->nslots;
   return out;
 }

@@ -1,9 +1,8 @@
 /*
 ** jsonrd.c: streaming reader of JSON table files (contract in jsonrd.h), the first step of a
-** table scan.  It reads the file in 1 MiB chunks, cuts out the text of one row at a time
-** (memchr on '\n' for JSON Lines, a string- and depth-aware byte scanner for arrays and
-** export wrappers) and parses only that text with cJSON, so memory is bounded by the largest
-** row.  When a row does not parse, a strict checker finds the first error for the message.
+** table scan.  Reads 1 MiB chunks, cuts out one row's text at a time (memchr on '\n' for JSON
+** Lines, a string- and depth-aware scanner for arrays and export wrappers) and parses only
+** that text with cJSON: memory is bounded by the largest row.  A strict checker words errors.
 */
 #include "jsonrd.h"
 
@@ -184,7 +183,8 @@ static int fill(jsonrd *r, size_t keep, kql_diag *d) {
       r->eof = 1;
       return 0;
     }
-    if (errno != EINTR) return fail(r, d, AT_NONE, "cannot read '%s': %s", r->path, strerror(errno));
+    if (errno != EINTR)
+      return fail(r, d, AT_NONE, "cannot read '%s': %s", r->path, strerror(errno));
   }
 }
 
@@ -225,8 +225,12 @@ static int find_line(jsonrd *r, size_t *end, size_t *next, kql_diag *d) {
 
 /* Continue the scan of the value that starts at r->vstart from r->scan: strings (with
 ** their escapes) and brackets are followed, nothing else is checked.  Returns 1 with
-** r->pos just past the value, or 0 when the buffer ends first. */
+** r->pos just past the value, or 0 when the buffer ends first.  Strings are crossed with
+** memchr: a '"' ends one unless an odd run of backslashes precedes it (the run never
+** reaches past the opening quote, and the whole value stays in the buffer across reads). */
 static int scan_value(jsonrd *r) {
+  static const unsigned char special[256] = {['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1,
+                                             [']'] = 1};
   const unsigned char *b = (const unsigned char *)r->buf;
   size_t i = r->scan, n = r->len, depth = r->depth;
   int instr = r->instr;
@@ -242,26 +246,29 @@ static int scan_value(jsonrd *r) {
     return 1;
   }
   while (i < n) {
-    unsigned char c = b[i];
     if (instr) {
-      if (c == '\\') {
-        if (i + 1 == n) break; /* see the escaped byte after the next read */
-        i += 2;
-        continue;
+      const unsigned char *q = memchr(b + i, '"', n - i);
+      if (q == NULL) {
+        i = n;
+        break;
       }
-      i++;
-      if (c == '"') {
+      size_t k = (size_t)(q - b), run = 0;
+      while (b[k - run - 1] == '\\') run++;
+      i = k + 1;
+      if (run % 2 == 0) {
         instr = 0;
         if (depth == 0) break;
       }
       continue;
     }
-    i++;
+    while (i < n && !special[b[i]]) i++;
+    if (i == n) break;
+    unsigned char c = b[i++];
     if (c == '"') {
       instr = 1;
     } else if (c == '{' || c == '[') {
       depth++;
-    } else if ((c == '}' || c == ']') && --depth == 0) {
+    } else if (--depth == 0) {
       break;
     }
   }
@@ -354,7 +361,8 @@ static int chk_string(chk *c) {
     ch = c->p[esc + 1];
     if (ch == 'u') {
       unsigned u, lo;
-      if (!chk_hex4(c, esc + 2, &u) || (u >= 0xDC00 && u <= 0xDFFF)) return chk_err(c, esc, MSG_ESCAPE);
+      if (!chk_hex4(c, esc + 2, &u) || (u >= 0xDC00 && u <= 0xDFFF))
+        return chk_err(c, esc, MSG_ESCAPE);
       c->i = esc + 6;
       if (u >= 0xD800 && u <= 0xDBFF) {
         if (c->i + 1 >= c->n || c->p[c->i] != '\\' || c->p[c->i + 1] != 'u' ||
@@ -540,7 +548,7 @@ static cJSON *table_row(jsonrd *r, cJSON *arr) {
   }
   for (int i = 0; i < r->ncols; i++) {
     cJSON *item = cJSON_DetachItemViaPointer(arr, arr->child);
-    cJSON_AddItemToObjectCS(obj, r->cols[i], item); /* names outlive the row */
+    cJSON_AddItemToObject(obj, r->cols[i], item); /* copies the name: rows may outlive r */
   }
   cJSON_Delete(arr);
   return obj;

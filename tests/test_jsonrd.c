@@ -85,7 +85,9 @@ static void assert_error(const got *g, const char *msg, long line, long col) {
 
 START_TEST(jsonl_skips_blank_lines_and_strips_crlf) {
   got g;
-  read_text("{\"a\":1}\r\n\r\n   \n\t\r\n{\"b\":\"x\\r\"}\r\n  {\"c\":[1,2]}  \n\n{\"d\":null}", &g);
+  read_text("{\"a\":1}\r\n\r\n   \n\t\r\n{\"b\":\"x\\r\"}\r\n"
+            "  {\"c\":[1,2]}  \n\n{\"d\":null}",
+            &g);
   ck_assert_int_eq(g.rc, 0);
   ck_assert_int_eq(g.rows, 4);
   ck_assert_str_eq(g.text, "1: {\"a\":1}\n"

@@ -23,6 +23,14 @@ kql_type ty_sum(ast **a, int n, const char **e) {
   return KQL_T_COUNT_;
 }
 
+kql_type ty_count(ast **a, int n, const char **e) {
+  if (n == 1 && a[0]->type != KQL_T_BOOL && a[0]->type != KQL_T_NULL && a[0]->type != KQL_T_DYNAMIC) {
+    *e = "count() takes no argument, or a bool predicate as countif() does";
+    return KQL_T_COUNT_;
+  }
+  return KQL_T_LONG;
+}
+
 kql_type ty_minmax(ast **a, int n, const char **e) {
   (void)n, (void)e;
   return a[0]->type;

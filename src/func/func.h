@@ -33,8 +33,15 @@ typedef struct fn_def {
   size_t state_size;
   void (*step)(fn_ctx *c, void *state, const kql_value *args, int n);
   void (*final)(fn_ctx *c, void *state, kql_type t, kql_value *out);
+  int naming;          /* how an unnamed result column is named: FN_NAME_* */
+  const char *prefix;  /* FN_NAME_PREFIX: the prefix, e.g. "set" for make_set -> set_X */
   const char *summary; /* one line for kql help */
 } fn_def;
+
+/* Allowed values of fn_def.naming: how Kusto names the column of an unnamed call. */
+#define FN_NAME_NONE 0   /* Column1, Column2, ... */
+#define FN_NAME_ARG 1    /* the name of the first argument: tostring(X) -> X */
+#define FN_NAME_PREFIX 2 /* prefix_ and the first argument's name: strlen(X) -> strlen_X */
 
 KQL_INTERNAL const fn_def *fn_lookup(const char *name);
 /* True when 'name' is a Kusto function kql does not have yet. */

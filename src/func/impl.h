@@ -24,6 +24,7 @@ FN_TYPE(ty_iff);
 FN_TYPE(ty_bin);
 FN_TYPE(ty_sum);
 FN_TYPE(ty_minmax);
+FN_TYPE(ty_count);
 
 /* Scalars. */
 #define FN_SCALAR(name) KQL_INTERNAL void name(fn_ctx *c, const kql_value *args, int n, kql_value *out)

@@ -9,54 +9,58 @@
 
 #include "impl.h"
 
-#define SCALAR(name, lo, hi, ty, fn, doc) {name, lo, hi, 0, ty, fn, 0, NULL, NULL, doc}
-#define AGG(name, lo, hi, ty, state, step, final, doc) \
-  {name, lo, hi, FN_AGG, ty, NULL, sizeof(state), step, final, doc}
+/* A scalar whose unnamed column is ColumnN, one named after its argument, one prefixed. */
+#define SCALAR(name, lo, hi, ty, fn, doc) {name, lo, hi, 0, ty, fn, 0, NULL, NULL, FN_NAME_NONE, NULL, doc}
+#define SCALAR_ARG(name, lo, hi, ty, fn, doc) {name, lo, hi, 0, ty, fn, 0, NULL, NULL, FN_NAME_ARG, NULL, doc}
+#define SCALAR_PFX(name, lo, hi, ty, fn, doc) {name, lo, hi, 0, ty, fn, 0, NULL, NULL, FN_NAME_PREFIX, name, doc}
+/* An aggregate: its unnamed column is prefix_X (count() -> count_, make_set(X) -> set_X). */
+#define AGG(name, prefix, lo, hi, ty, state, step, final, doc) \
+  {name, lo, hi, FN_AGG, ty, NULL, sizeof(state), step, final, FN_NAME_PREFIX, prefix, doc}
 
 static const fn_def builtins[] = {
     /* keep sorted by name: looked up with bsearch */
     SCALAR("ago", 1, 1, ty_ago, f_ago, "now() minus a timespan"),
-    AGG("avg", 1, 1, ty_sum, sum_state, a_avg_step, a_avg_final, "average of the non-null values"),
-    SCALAR("bin", 2, 2, ty_bin, f_bin, "round down to a multiple of a bin size"),
-    AGG("count", 0, 1, ty_long, count_state, a_count_step, a_count_final, "number of rows"),
-    AGG("countif", 1, 1, ty_long, count_state, a_countif_step, a_count_final, "rows where the predicate is true"),
-    AGG("dcount", 1, 2, ty_long, set_state, a_dcount_step, a_dcount_final, "number of distinct values (exact)"),
+    AGG("avg", "avg", 1, 1, ty_sum, sum_state, a_avg_step, a_avg_final, "average of the non-null values"),
+    SCALAR_ARG("bin", 2, 2, ty_bin, f_bin, "round down to a multiple of a bin size"),
+    AGG("count", "count", 0, 1, ty_count, count_state, a_count_step, a_count_final, "number of rows"),
+    AGG("countif", "countif", 1, 1, ty_long, count_state, a_countif_step, a_count_final, "rows where the predicate is true"),
+    AGG("dcount", "dcount", 1, 2, ty_long, set_state, a_dcount_step, a_dcount_final, "number of distinct values (exact)"),
     SCALAR("iff", 3, 3, ty_iff, f_iff, "the second argument if the first is true, else the third"),
     SCALAR("iif", 3, 3, ty_iff, f_iff, "same as iff()"),
     SCALAR("isempty", 1, 1, ty_bool, f_isempty, "true for null or an empty string"),
     SCALAR("isnotempty", 1, 1, ty_bool, f_isnotempty, "true unless null or an empty string"),
     SCALAR("isnotnull", 1, 1, ty_bool, f_isnotnull, "true unless null"),
     SCALAR("isnull", 1, 1, ty_bool, f_isnull, "true for null"),
-    AGG("make_list", 1, 2, ty_dynamic, set_state, a_make_list_step, a_make_final, "array of the values"),
-    AGG("make_set", 1, 2, ty_dynamic, set_state, a_make_set_step, a_make_final, "array of the distinct values"),
-    AGG("makelist", 1, 2, ty_dynamic, set_state, a_make_list_step, a_make_final, "legacy name of make_list()"),
-    AGG("makeset", 1, 2, ty_dynamic, set_state, a_make_set_step, a_make_final, "legacy name of make_set()"),
-    AGG("max", 1, 1, ty_minmax, minmax_state, a_max_step, a_minmax_final, "largest value"),
-    AGG("min", 1, 1, ty_minmax, minmax_state, a_min_step, a_minmax_final, "smallest value"),
+    AGG("make_list", "list", 1, 2, ty_dynamic, set_state, a_make_list_step, a_make_final, "array of the values"),
+    AGG("make_set", "set", 1, 2, ty_dynamic, set_state, a_make_set_step, a_make_final, "array of the distinct values"),
+    AGG("makelist", "list", 1, 2, ty_dynamic, set_state, a_make_list_step, a_make_final, "legacy name of make_list()"),
+    AGG("makeset", "set", 1, 2, ty_dynamic, set_state, a_make_set_step, a_make_final, "legacy name of make_set()"),
+    AGG("max", "max", 1, 1, ty_minmax, minmax_state, a_max_step, a_minmax_final, "largest value"),
+    AGG("min", "min", 1, 1, ty_minmax, minmax_state, a_min_step, a_minmax_final, "smallest value"),
     SCALAR("not", 1, 1, ty_bool, f_not, "logical negation"),
     SCALAR("now", 0, 1, ty_now, f_now, "the query's current instant, plus an optional offset"),
-    SCALAR("parse_json", 1, 1, ty_dynamic, f_todynamic, "parse a JSON string into a dynamic value"),
-    SCALAR("parsejson", 1, 1, ty_dynamic, f_todynamic, "legacy name of parse_json()"),
+    SCALAR_ARG("parse_json", 1, 1, ty_dynamic, f_todynamic, "parse a JSON string into a dynamic value"),
+    SCALAR_ARG("parsejson", 1, 1, ty_dynamic, f_todynamic, "legacy name of parse_json()"),
     SCALAR("strcat", 1, 16, ty_string, f_strcat, "concatenate values as strings"),
-    SCALAR("strlen", 1, 1, ty_long, f_strlen, "length of a string in characters"),
-    AGG("sum", 1, 1, ty_sum, sum_state, a_sum_step, a_sum_final, "sum of the non-null values"),
-    SCALAR("tobool", 1, 1, ty_bool, f_tobool, "convert to bool"),
-    SCALAR("toboolean", 1, 1, ty_bool, f_tobool, "convert to bool"),
-    SCALAR("todatetime", 1, 1, ty_datetime, f_todatetime, "convert to datetime"),
-    SCALAR("todouble", 1, 1, ty_real, f_toreal, "convert to real"),
-    SCALAR("todynamic", 1, 1, ty_dynamic, f_todynamic, "same as parse_json()"),
-    SCALAR("toint", 1, 1, ty_int, f_toint, "convert to int"),
-    SCALAR("tolong", 1, 1, ty_long, f_tolong, "convert to long"),
+    SCALAR_PFX("strlen", 1, 1, ty_long, f_strlen, "length of a string in characters"),
+    AGG("sum", "sum", 1, 1, ty_sum, sum_state, a_sum_step, a_sum_final, "sum of the non-null values"),
+    SCALAR_ARG("tobool", 1, 1, ty_bool, f_tobool, "convert to bool"),
+    SCALAR_ARG("toboolean", 1, 1, ty_bool, f_tobool, "convert to bool"),
+    SCALAR_ARG("todatetime", 1, 1, ty_datetime, f_todatetime, "convert to datetime"),
+    SCALAR_ARG("todouble", 1, 1, ty_real, f_toreal, "convert to real"),
+    SCALAR_ARG("todynamic", 1, 1, ty_dynamic, f_todynamic, "same as parse_json()"),
+    SCALAR_ARG("toint", 1, 1, ty_int, f_toint, "convert to int"),
+    SCALAR_ARG("tolong", 1, 1, ty_long, f_tolong, "convert to long"),
     SCALAR("tolower", 1, 1, ty_string, f_tolower, "lower-case a string"),
-    SCALAR("toreal", 1, 1, ty_real, f_toreal, "convert to real"),
-    SCALAR("tostring", 1, 1, ty_string, f_tostring, "convert to string"),
-    SCALAR("totimespan", 1, 1, ty_timespan, f_totimespan, "convert to timespan"),
+    SCALAR_ARG("toreal", 1, 1, ty_real, f_toreal, "convert to real"),
+    SCALAR_ARG("tostring", 1, 1, ty_string, f_tostring, "convert to string"),
+    SCALAR_ARG("totimespan", 1, 1, ty_timespan, f_totimespan, "convert to timespan"),
     SCALAR("toupper", 1, 1, ty_string, f_toupper, "upper-case a string"),
 };
 
 /* Kusto functions kql does not have yet. */
 static const char *const unsupported[] = {
-    "acos", "ago_", "any", "anyif", "arg_max", "arg_min", "argmax", "argmin", "array_concat",
+    "acos", "any", "anyif", "arg_max", "arg_min", "argmax", "argmin", "array_concat",
     "array_index_of", "array_length", "array_reverse", "array_slice", "array_sort_asc",
     "array_sort_desc", "array_split", "array_sum", "arraylength", "asin", "atan", "atan2",
     "avgif", "bag_has_key", "bag_keys", "bag_merge", "bag_pack", "bag_remove_keys",
@@ -82,7 +86,7 @@ static const char *const unsupported[] = {
     "set_union", "sign", "sin", "split", "sqrt", "startofday", "startofmonth",
     "startofweek", "startofyear", "stdev", "strcat_array", "strcat_delim", "strcmp",
     "string_size", "strrep", "substring", "sumif", "table", "take_any", "take_anyif",
-    "tan", "tohex", "toscalar", "totimespan_", "translate", "treepath", "trim", "trim_end",
+    "tan", "tohex", "toscalar", "translate", "treepath", "trim", "trim_end",
     "trim_start", "typeof", "unixtime_microseconds_todatetime",
     "unixtime_milliseconds_todatetime", "unixtime_nanoseconds_todatetime",
     "unixtime_seconds_todatetime", "url_decode", "url_encode", "variance", "week_of_year",
@@ -91,9 +95,9 @@ static const char *const unsupported[] = {
     "dcount_hll", "hll", "hll_merge", "tdigest", "tdigest_merge", "binary_and",
     "binary_or", "binary_xor", "binary_not", "bitset_count_ones", "welch_test",
     "series_stats", "series_decompose", "series_fir", "series_iir", "extent_id",
-    "trim", "_GetWatchlist", "geo_distance_2points", "regex_quote", "unicode_codepoints_from_string",
-    "has_all", "has_any", "todatetime_", "format_ipv4_mask", "ipv6_is_in_range",
-    "ipv4_netmask_suffix", "dynamic_to_json", "isempty_", "bag_unpack", "pivot",
+    "_GetWatchlist", "geo_distance_2points", "regex_quote", "unicode_codepoints_from_string",
+    "format_ipv4_mask", "ipv6_is_in_range",
+    "ipv4_netmask_suffix", "dynamic_to_json", "bag_unpack", "pivot",
 };
 
 static int cmp_name(const void *key, const void *elem) {

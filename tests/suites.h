@@ -1,0 +1,17 @@
+/* suites.h: every Check suite of the unit test runner, one per module. */
+#ifndef KQL_TEST_SUITES_H
+#define KQL_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *lit_suite(void);
+Suite *diag_suite(void);
+Suite *rule_suite(void);
+Suite *jsonrd_suite(void);
+Suite *parse_suite(void);
+Suite *strops_suite(void);
+Suite *value_suite(void);
+Suite *func_suite(void);
+Suite *engine_suite(void);
+
+#endif
