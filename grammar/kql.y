@@ -78,6 +78,31 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token <op> TOP "top"
 %token <op> COUNT "count"
 %token <op> DISTINCT "distinct"
+%token <op> JOIN "join"
+%token <op> LOOKUP "lookup"
+%token <op> UNION "union"
+%token <op> PROJECT_AWAY "project-away"
+%token <op> PROJECT_KEEP "project-keep"
+%token <op> PROJECT_RENAME "project-rename"
+%token <op> PROJECT_REORDER "project-reorder"
+%token <op> MVEXPAND "mv-expand"
+%token <op> PARSE "parse"
+%token <op> RENDER "render"
+%token <op> SERIALIZE "serialize"
+%token <op> AS "as"
+%token <op> GETSCHEMA "getschema"
+%token <op> SAMPLE "sample"
+%token <op> INVOKE "invoke"
+%token <op> EVALUATE "evaluate"
+%token <op> PRINT "print"
+%token <op> DATATABLE "datatable"
+%token <op> RANGE "range"
+%token <op> EXTERNALDATA "externaldata"
+%token <op> VIEW "view"
+%token <op> OPTNAME "option name"
+%token <op> WITH "with"
+%token <op> ON "on"
+%token <op> TO "to"
 %token <op> UNSUPPORTED "unsupported operator"
 %token <op> BADOP "unknown operator"
 %token PIPE "|"
@@ -108,8 +133,10 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token PERCENT "%"
 %token INVALID "invalid character"
 
-%type <node> query stmt pipe operator expr postfix primary literal item sortkey
-%type <list> stmts items sortkeys args exprs
+%type <node> query stmt pipe operator expr postfix primary literal item sortkey source
+%type <node> funcdef param option optvalue joinkey mvitem parseelem unionsrc reorderkey
+%type <list> stmts items sortkeys args exprs opts params paramlist joinkeys mvitems
+%type <list> parseelems unionsrcs names reorderkeys coldecls fnbody
 %type <str> name
 %type <op> order nulls
 
@@ -134,29 +161,200 @@ stmts:
 
 stmt:
     LET name ASSIGN pipe          { $$ = parse_let(p, @$, $2, $4); }
+  | LET name ASSIGN funcdef       { $$ = parse_let(p, @$, $2, $4); }
   | pipe                          { $$ = $1; }
+  ;
+
+funcdef:
+    LPAREN params RPAREN LBRACE fnbody RBRACE
+                                  { $$ = parse_func(p, @$, $2, $5, false); }
+  | VIEW LPAREN params RPAREN LBRACE fnbody RBRACE
+                                  { $$ = parse_func(p, @$, $3, $6, true); }
+  ;
+
+fnbody:
+    stmts                         { $$ = $1; }
+  ;
+
+params:
+    %empty                        { $$ = (ast_list){0}; }
+  | paramlist                     { $$ = $1; }
+  ;
+
+paramlist:
+    param                         { $$ = parse_list1(p, $1); }
+  | paramlist COMMA param         { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+param:
+    name COLON name               { $$ = parse_param(p, @$, $1, @3, NULL); }
+  | name COLON name ASSIGN expr   { $$ = parse_param(p, @$, $1, @3, $5); }
+  | name COLON LPAREN STAR RPAREN { $$ = parse_tabparam(p, @$, $1, (ast_list){0}); }
+  | name COLON LPAREN coldecls RPAREN
+                                  { $$ = parse_tabparam(p, @$, $1, $4); }
+  ;
+
+coldecls:
+    name COLON name               { $$ = parse_list1(p, parse_param(p, @$, $1, @3, NULL)); }
+  | coldecls COMMA name COLON name
+                                  { $$ = parse_list_add(p, $1, parse_param(p, @3, $3, @5, NULL)); }
   ;
 
 pipe:
     expr                          { $$ = $1; }
+  | source                        { $$ = $1; }
   | pipe PIPE operator            { $$ = parse_pipe(p, $1, $3); }
+  ;
+
+source:
+    PRINT items                   { $$ = parse_list_node(p, @$, AST_PRINT, $2); }
+  | DATATABLE LPAREN coldecls RPAREN LBRACK RBRACK
+                                  { $$ = parse_datatable(p, @$, $3, (ast_list){0}); }
+  | DATATABLE LPAREN coldecls RPAREN LBRACK exprs RBRACK
+                                  { $$ = parse_datatable(p, @$, $3, $6); }
+  | DATATABLE LPAREN coldecls RPAREN LBRACK exprs COMMA RBRACK
+                                  { $$ = parse_datatable(p, @$, $3, $6); }
+  | DATATABLE LPAREN coldecls RPAREN BRACKETNAME
+                                  { $$ = parse_datatable(p, @$, $3, parse_list1(p, parse_string(p, parse_bracket_inner(p, @5)))); }
+  | RANGE name name expr TO expr name expr
+                                  { $$ = parse_range(p, @$, $2, @3, $4, $6, @7, $8); }
+  | UNION opts unionsrcs          { $$ = parse_union(p, @$, $2, $3); }
+  | EXTERNALDATA LPAREN coldecls RPAREN LBRACK exprs RBRACK
+                                  { $$ = parse_externaldata(p, @$, $3, $6, (ast_list){0}); }
+  | EXTERNALDATA LPAREN coldecls RPAREN LBRACK exprs RBRACK WITH LPAREN items RPAREN
+                                  { $$ = parse_externaldata(p, @$, $3, $6, $10); }
+  | EXTERNALDATA LPAREN coldecls RPAREN BRACKETNAME
+                                  { $$ = parse_externaldata(p, @$, $3, parse_list1(p, parse_string(p, parse_bracket_inner(p, @5))), (ast_list){0}); }
+  | EXTERNALDATA LPAREN coldecls RPAREN BRACKETNAME WITH LPAREN items RPAREN
+                                  { $$ = parse_externaldata(p, @$, $3, parse_list1(p, parse_string(p, parse_bracket_inner(p, @5))), $8); }
+  | EVALUATE name LPAREN RPAREN   { $$ = parse_op(p, @$, AST_EVALUATE, parse_call(p, @$, $2, @2, (ast_list){0})); }
+  | EVALUATE name LPAREN args RPAREN
+                                  { $$ = parse_op(p, @$, AST_EVALUATE, parse_call(p, @$, $2, @2, $4)); }
   ;
 
 operator:
     WHERE expr                    { $$ = parse_op(p, @$, AST_WHERE, $2); }
-  | SUMMARIZE items               { $$ = parse_summarize(p, @$, $2, NULL); }
-  | SUMMARIZE items BY items      { $$ = parse_summarize(p, @$, $2, &$4); }
-  | SUMMARIZE BY items            { $$ = parse_summarize(p, @$, (ast_list){0}, &$3); }
+  | SUMMARIZE opts items          { $$ = parse_summarize(p, @$, $2, $3, NULL); }
+  | SUMMARIZE opts items BY items { $$ = parse_summarize(p, @$, $2, $3, &$5); }
+  | SUMMARIZE opts BY items       { $$ = parse_summarize(p, @$, $2, (ast_list){0}, &$4); }
+  | JOIN opts primary ON joinkeys { $$ = parse_join(p, @$, AST_JOIN, $2, $3, $5); }
+  | LOOKUP opts primary ON joinkeys
+                                  { $$ = parse_join(p, @$, AST_LOOKUP, $2, $3, $5); }
+  | UNION opts unionsrcs          { $$ = parse_union(p, @$, $2, $3); }
+  | PROJECT_AWAY names            { $$ = parse_list_node(p, @$, AST_PROJECT_AWAY, $2); }
+  | PROJECT_KEEP names            { $$ = parse_list_node(p, @$, AST_PROJECT_KEEP, $2); }
+  | PROJECT_RENAME items          { $$ = parse_list_node(p, @$, AST_PROJECT_RENAME, $2); }
+  | PROJECT_REORDER reorderkeys   { $$ = parse_list_node(p, @$, AST_PROJECT_REORDER, $2); }
+  | MVEXPAND opts mvitems         { $$ = parse_mvexpand(p, @$, $2, $3, NULL); }
+  | MVEXPAND opts mvitems name expr
+                                  { $$ = parse_mvexpand_limit(p, @$, $2, $3, $4, @4, $5); }
+  | PARSE opts expr WITH parseelems
+                                  { $$ = parse_parse(p, @$, $1, $2, $3, $5); }
+  | RENDER name                   { $$ = parse_render(p, @$, $2, (ast_list){0}); }
+  | RENDER name WITH LPAREN items RPAREN
+                                  { $$ = parse_render(p, @$, $2, $5); }
+  | SERIALIZE                     { $$ = parse_list_node(p, @$, AST_SERIALIZE, (ast_list){0}); }
+  | SERIALIZE items               { $$ = parse_list_node(p, @$, AST_SERIALIZE, $2); }
+  | AS name                       { $$ = parse_as(p, @$, $2); }
+  | GETSCHEMA                     { $$ = parse_op(p, @$, AST_GETSCHEMA, NULL); }
+  | SAMPLE expr                   { $$ = parse_op(p, @$, AST_SAMPLE, $2); }
+  | INVOKE name LPAREN RPAREN     { $$ = parse_op(p, @$, AST_INVOKE, parse_call(p, @$, $2, @2, (ast_list){0})); }
+  | INVOKE name LPAREN args RPAREN
+                                  { $$ = parse_op(p, @$, AST_INVOKE, parse_call(p, @$, $2, @2, $4)); }
+  | EVALUATE opts name LPAREN RPAREN
+                                  { $$ = parse_op(p, @$, AST_EVALUATE, parse_call(p, @$, $3, @3, (ast_list){0})); }
+  | EVALUATE opts name LPAREN args RPAREN
+                                  { $$ = parse_op(p, @$, AST_EVALUATE, parse_call(p, @$, $3, @3, $5)); }
   | PROJECT items                 { $$ = parse_list_node(p, @$, AST_PROJECT, $2); }
   | EXTEND items                  { $$ = parse_list_node(p, @$, AST_EXTEND, $2); }
-  | TAKE expr                     { $$ = parse_op(p, @$, AST_TAKE, $2); }
+  | TAKE opts expr                { $$ = parse_op(p, @$, AST_TAKE, $3); }
   | SORT BY sortkeys              { $$ = parse_list_node(p, @$, AST_SORT, $3); }
   | TOP expr BY sortkey           { $$ = parse_top(p, @$, $2, $4); }
   | COUNT                         { $$ = parse_op(p, @$, AST_COUNT, NULL); }
-  | DISTINCT items                { $$ = parse_list_node(p, @$, AST_DISTINCT, $2); }
-  | DISTINCT STAR                 { $$ = parse_distinct_star(p, @$); }
+  | DISTINCT opts items           { $$ = parse_list_node(p, @$, AST_DISTINCT, $3); }
+  | DISTINCT opts STAR            { $$ = parse_distinct_star(p, @$); }
   | UNSUPPORTED                   { parse_unsupported(p, @1); YYABORT; }
   | BADOP                         { parse_bad_operator(p, @1); YYABORT; }
+  ;
+
+opts:
+    %empty                        { $$ = (ast_list){0}; }
+  | opts option                   { $$ = parse_list_add(p, $1, $2); }
+  ;
+
+option:
+    OPTNAME ASSIGN optvalue       { $$ = parse_option(p, @$, @1, $3); }
+  ;
+
+optvalue:
+    name                          { $$ = parse_name(p, @$, $1); }
+  | literal                       { $$ = $1; }
+  ;
+
+joinkeys:
+    joinkey                       { $$ = parse_list1(p, $1); }
+  | joinkeys COMMA joinkey        { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+joinkey:
+    expr                          { $$ = $1; }
+  ;
+
+unionsrcs:
+    unionsrc                      { $$ = parse_list1(p, $1); }
+  | unionsrcs COMMA unionsrc      { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+unionsrc:
+    primary                       { $$ = $1; }
+  | name STAR                     { $$ = parse_wildcard(p, @$); }
+  ;
+
+names:
+    name                          { $$ = parse_list1(p, parse_name(p, @1, $1)); }
+  | BRACKETNAME                   { $$ = parse_list1(p, parse_name(p, @1, parse_bracket_name(p, @1))); }
+  | name STAR                     { $$ = parse_list1(p, parse_wildcard(p, @$)); }
+  | STAR                          { $$ = parse_list1(p, parse_wildcard(p, @$)); }
+  | names COMMA name              { $$ = parse_list_add(p, $1, parse_name(p, @3, $3)); }
+  | names COMMA BRACKETNAME       { $$ = parse_list_add(p, $1, parse_name(p, @3, parse_bracket_name(p, @3))); }
+  | names COMMA name STAR         { $$ = parse_list_add(p, $1, parse_wildcard(p, (kql_span){@3.start, @4.end})); }
+  | names COMMA STAR              { $$ = parse_list_add(p, $1, parse_wildcard(p, @3)); }
+  ;
+
+reorderkeys:
+    reorderkey                    { $$ = parse_list1(p, $1); }
+  | reorderkeys COMMA reorderkey  { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+reorderkey:
+    name order                    { $$ = parse_sortkey(p, @$, parse_name(p, @1, $1), $2); }
+  | BRACKETNAME order             { $$ = parse_sortkey(p, @$, parse_name(p, @1, parse_bracket_name(p, @1)), $2); }
+  | name STAR order               { $$ = parse_sortkey(p, @$, parse_wildcard(p, (kql_span){@1.start, @2.end}), $3); }
+  | STAR order                    { $$ = parse_sortkey(p, @$, parse_wildcard(p, @1), $2); }
+  ;
+
+mvitems:
+    mvitem                        { $$ = parse_list1(p, $1); }
+  | mvitems COMMA mvitem          { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+mvitem:
+    item                          { $$ = $1; }
+  | item TO name LPAREN name RPAREN
+                                  { $$ = parse_mvitem_type(p, @$, $1, $3, @3, @5); }
+  ;
+
+parseelems:
+    parseelem                     { $$ = parse_list1(p, $1); }
+  | parseelems parseelem          { $$ = parse_list_add(p, $1, $2); }
+  ;
+
+parseelem:
+    STRING                        { $$ = parse_string(p, @1); }
+  | STAR                          { $$ = parse_wildcard(p, @1); }
+  | name                          { $$ = parse_param(p, @$, $1, @1, NULL); }
+  | BRACKETNAME                   { $$ = parse_param(p, @$, parse_bracket_name(p, @1), @1, NULL); }
+  | name COLON name               { $$ = parse_param(p, @$, $1, @3, NULL); }
   ;
 
 items:
@@ -180,8 +378,8 @@ sortkey:
 
 order:
     %empty                        { $$ = 0; }
-  | ASC                           { $$ = AST_SORT_ASC; }
-  | DESC                          { $$ = 0; }
+  | ASC                           { $$ = AST_SORT_ASC | AST_SORT_SET; }
+  | DESC                          { $$ = AST_SORT_SET; }
   ;
 
 nulls:
@@ -234,6 +432,8 @@ primary:
 
 args:
     exprs                         { $$ = $1; }
+  | STAR                          { $$ = parse_list1(p, parse_wildcard(p, @1)); }
+  | exprs COMMA STAR              { $$ = parse_list_add(p, $1, parse_wildcard(p, @3)); }
   | pipe PIPE operator            { $$ = parse_list1(p, parse_pipe(p, $1, $3)); }
   ;
 

@@ -9,7 +9,10 @@
 /* ORDER AST */
 static const char *const kind_names[AST_KIND_COUNT_] = {
     "query", "let", "table", "where", "summarize", "project", "extend", "take", "sort", "top",
-    "count", "distinct", "lit", "name", "call", "unary", "binary", "between", "inlist",
+    "count", "distinct", "join", "lookup", "union", "project-away", "project-keep",
+    "project-rename", "project-reorder", "mv-expand", "parse", "render", "serialize", "as",
+    "getschema", "sample", "invoke", "evaluate", "print", "datatable", "range", "externaldata",
+    "function", "param", "option", "lit", "name", "call", "unary", "binary", "between", "inlist",
     "member", "index", "assign", "sortkey", "star"};
 
 /* ORDER OPS */
@@ -22,7 +25,7 @@ static const char *const op_names[OP_COUNT_] = {
     "endswith", "!endswith", "endswith_cs", "!endswith_cs",
     "hasprefix", "!hasprefix", "hasprefix_cs", "!hasprefix_cs",
     "hassuffix", "!hassuffix", "hassuffix_cs", "!hassuffix_cs",
-    "in", "!in", "in~", "!in~", "has_any", "has_all", "between", "!between"};
+    "in", "!in", "in~", "!in~", "has_any", "has_all", "between", "!between", "matches regex"};
 
 ast *ast_new(arena *a, ast_kind k, kql_span sp) {
   ast *n = arena_alloc(a, sizeof *n);
@@ -88,6 +91,11 @@ void ast_dump(const ast *n, FILE *out) {
   if (n->a) fputc(' ', out), ast_dump(n->a, out);
   if (n->b) fputc(' ', out), ast_dump(n->b, out);
   if (n->c) fputc(' ', out), ast_dump(n->c, out);
+  if (n->opts.n) {
+    fputs(" (opts", out);
+    dump_list(&n->opts, out);
+    fputc(')', out);
+  }
   dump_list(&n->list, out);
   if (n->by.n) {
     fputs(" (by", out);
@@ -95,4 +103,28 @@ void ast_dump(const ast *n, FILE *out) {
     fputc(')', out);
   }
   fputc(')', out);
+}
+
+static ast_list clone_list(arena *a, const ast_list *l) {
+  ast_list r = {0};
+  for (int i = 0; i < l->n; i++) ast_push(a, &r, ast_clone(a, l->v[i]));
+  return r;
+}
+
+ast *ast_clone(arena *a, const ast *n) {
+  if (!n) return NULL;
+  ast *c = ast_new(a, n->kind, n->span);
+  c->op = n->op;
+  c->flags = n->flags;
+  c->name = n->name;
+  c->lit = n->lit;
+  c->type = n->kind == AST_LIT ? n->type : KQL_T_NULL;
+  c->in = ast_clone(a, n->in);
+  c->a = ast_clone(a, n->a);
+  c->b = ast_clone(a, n->b);
+  c->c = ast_clone(a, n->c);
+  c->list = clone_list(a, &n->list);
+  c->by = clone_list(a, &n->by);
+  c->opts = clone_list(a, &n->opts);
+  return c;
 }

@@ -26,6 +26,29 @@ typedef enum ast_kind {
   AST_TOP,        /* a: row count, list: one AST_SORTKEY */
   AST_COUNT,      /* count operator */
   AST_DISTINCT,   /* list: columns, or one AST_STAR */
+  AST_JOIN,       /* opts, b: right side, list: keys (AST_NAME or AST_BINARY ==) */
+  AST_LOOKUP,     /* like join */
+  AST_UNION,      /* opts, list: sources; 'in' set for the piped form */
+  AST_PROJECT_AWAY,    /* list: AST_NAME patterns (may hold '*') */
+  AST_PROJECT_KEEP,    /* list: AST_NAME patterns */
+  AST_PROJECT_RENAME,  /* list: AST_ASSIGN new = AST_NAME old */
+  AST_PROJECT_REORDER, /* list: AST_SORTKEY over AST_NAME patterns */
+  AST_MVEXPAND,   /* opts, list: columns (expr or AST_ASSIGN; c: to typeof type), a: limit */
+  AST_PARSE,      /* opts, a: source expr, list: pattern elements; flags: 1 parse-where */
+  AST_RENDER,     /* name: chart kind; list: with-properties (ignored) */
+  AST_SERIALIZE,  /* list: columns to add (AST_ASSIGN) */
+  AST_AS,         /* name */
+  AST_GETSCHEMA,  /* no operands */
+  AST_SAMPLE,     /* a: row count */
+  AST_INVOKE,     /* a: AST_CALL of a tabular function, with the input as first argument */
+  AST_EVALUATE,   /* a: AST_CALL of a plugin */
+  AST_PRINT,      /* list: columns (AST_ASSIGN or expr) */
+  AST_DATATABLE,  /* by: column declarations (AST_PARAM), list: values */
+  AST_RANGE,      /* name: column, a: from, b: to, c: step */
+  AST_EXTERNALDATA, /* by: columns (AST_PARAM), list: URLs, opts: with-properties */
+  AST_FUNC,       /* a let function or view: by: parameters (AST_PARAM), list: body statements */
+  AST_PARAM,      /* name: type in 'op' (kql_type), or a tabular parameter (flags 1); a: default */
+  AST_OPTION,     /* name = a: an operator option such as kind=inner or hint.strategy=shuffle */
   /* scalar expressions */
   AST_LIT,        /* lit */
   AST_NAME,       /* name: column, scalar let or (unbound) */
@@ -46,6 +69,7 @@ typedef enum ast_kind {
 #define AST_SORT_ASC 0x1         /* ascending (default descending) */
 #define AST_SORT_NULLS_SET 0x2   /* nulls first/last given explicitly */
 #define AST_SORT_NULLS_FIRST 0x4 /* nulls first */
+#define AST_SORT_SET 0x8         /* asc or desc given explicitly (project-reorder) */
 
 struct fn_def;
 struct bind_rel;
@@ -69,7 +93,8 @@ struct ast {
   ast *in;           /* tabular input of an operator */
   ast *a, *b, *c;    /* operands */
   ast_list list;     /* arguments, items */
-  ast_list by;       /* summarize by */
+  ast_list by;       /* summarize by; datatable/externaldata columns; function parameters */
+  ast_list opts;     /* operator options (AST_OPTION) */
   /* filled by the binder */
   kql_type type;     /* the expression's type */
   int col;           /* AST_NAME: column index in the input relation; -1 otherwise */
@@ -97,6 +122,7 @@ typedef enum ast_op {
   /* list operators */
   OP_IN, OP_NIN, OP_IN_CI, OP_NIN_CI, OP_HAS_ANY, OP_HAS_ALL,
   OP_BETWEEN, OP_NBETWEEN,
+  OP_MATCHES,     /* matches regex */
   OP_COUNT_
 } ast_op;
 
@@ -107,6 +133,8 @@ typedef struct kql_parser kql_parser;
 KQL_INTERNAL ast *ast_new(arena *a, ast_kind k, kql_span sp);
 KQL_INTERNAL void ast_push(arena *a, ast_list *l, ast *n);
 KQL_INTERNAL const char *ast_kind_name(ast_kind k);
+/* A deep copy of the unbound tree 'n' (function bodies are bound once per call). */
+KQL_INTERNAL ast *ast_clone(arena *a, const ast *n);
 /* Write 'n' as an S-expression, for tests: (where (binary has (name X) (lit "a"))). */
 KQL_INTERNAL void ast_dump(const ast *n, FILE *out);
 

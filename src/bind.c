@@ -14,7 +14,8 @@
 
 typedef struct let_entry {
   const char *name;    /* the let name */
-  ast *value;          /* its bound value */
+  ast *value;          /* its bound value (a scalar expression or a tabular node) */
+  ast *func;           /* a let function or view (AST_FUNC), bound at each call */
   bool tabular;        /* a tabular let */
   struct let_entry *next; /* older entries */
 } let_entry;
@@ -31,6 +32,8 @@ typedef struct binder {
 
 static bool bind_expr(binder *b, ast *n, bind_rel *rel);
 static bind_rel *bind_tab(binder *b, ast *n);
+static bool looks_tabular(binder *b, const ast *n);
+static ast *expand_call(binder *b, ast *n, let_entry *fe, bind_rel *rel, bool tabular);
 
 bool bind_is_tabular(const ast *n) {
   switch (n->kind) {
@@ -43,7 +46,27 @@ bool bind_is_tabular(const ast *n) {
   case AST_SORT:
   case AST_TOP:
   case AST_COUNT:
-  case AST_DISTINCT: return true;
+  case AST_DISTINCT:
+  case AST_JOIN:
+  case AST_LOOKUP:
+  case AST_UNION:
+  case AST_PROJECT_AWAY:
+  case AST_PROJECT_KEEP:
+  case AST_PROJECT_RENAME:
+  case AST_PROJECT_REORDER:
+  case AST_MVEXPAND:
+  case AST_PARSE:
+  case AST_RENDER:
+  case AST_SERIALIZE:
+  case AST_AS:
+  case AST_GETSCHEMA:
+  case AST_SAMPLE:
+  case AST_INVOKE:
+  case AST_EVALUATE:
+  case AST_PRINT:
+  case AST_DATATABLE:
+  case AST_RANGE:
+  case AST_EXTERNALDATA: return true;
   default: return false;
   }
 }
@@ -217,6 +240,31 @@ static bool bind_name(binder *b, ast *n, bind_rel *rel) {
 }
 
 static bool bind_call(binder *b, ast *n, bind_rel *rel) {
+  let_entry *fe = find_let(b, n->name);
+  if (fe && fe->func) {
+    ast *body = expand_call(b, n, fe, rel, false);
+    if (!body) return false;
+    n->let = body;
+    n->type = body->type;
+    return true;
+  }
+  if (strcmp(n->name, "toscalar") == 0) {
+    if (n->list.n != 1) return fail(b, KQL_ERR_BIND, n->span, "%s", "toscalar() expects one tabular argument");
+    ast *q = n->list.v[0];
+    if (!looks_tabular(b, q)) {
+      if (!bind_expr(b, q, rel)) return false;
+      n->let = q;
+      n->type = q->type;
+      return true;
+    }
+    bind_rel *r = bind_tab(b, q);
+    if (!r) return false;
+    if (r->n < 1) return fail(b, KQL_ERR_BIND, n->span, "%s", "toscalar() needs a column");
+    mark_used(&r->cols[0]);
+    n->b = q; /* a subquery: run once, first column of the first row */
+    n->type = r->cols[0].type;
+    return true;
+  }
   const fn_def *f = fn_lookup(n->name);
   if (!f) {
     if (fn_known_unsupported(n->name))
@@ -348,11 +396,20 @@ static bool bind_expr(binder *b, ast *n, bind_rel *rel) {
   case AST_INLIST:
     ok = bind_expr(b, n->a, rel);
     for (int i = 0; ok && i < n->list.n; i++) {
-      if (bind_is_tabular(n->list.v[i]))
-        ok = fail(b, KQL_ERR_UNSUPPORTED, n->list.v[i]->span, "%s",
-                  "a tabular expression inside 'in' is not supported yet");
-      else
-        ok = bind_expr(b, n->list.v[i], rel);
+      ast *e = n->list.v[i];
+      bool tab = bind_is_tabular(e) || (e->kind == AST_NAME && looks_tabular(b, e) &&
+                                        !(rel && rel_find(rel, e->name) >= 0) &&
+                                        !(find_let(b, e->name) && !find_let(b, e->name)->tabular));
+      if (tab) {
+        /* a subquery: its first column is the list */
+        bind_rel *r = bind_tab(b, e);
+        ok = r != NULL;
+        if (ok && r->n < 1) ok = fail(b, KQL_ERR_BIND, e->span, "%s", "the subquery has no column");
+        if (ok) mark_used(&r->cols[0]);
+        e->flags |= 0x100; /* marks a subquery element */
+      } else {
+        ok = bind_expr(b, e, rel);
+      }
     }
     n->type = KQL_T_BOOL;
     break;
@@ -380,6 +437,8 @@ static bool bind_expr(binder *b, ast *n, bind_rel *rel) {
 static bool is_constant(const ast *n) {
   if (n->kind == AST_NAME) return n->col < 0;
   if (n->kind == AST_CALL && n->fn && (n->fn->flags & FN_AGG)) return false;
+  if (n->kind == AST_CALL && !n->fn && n->b) return true; /* toscalar(subquery) */
+  if (bind_is_tabular(n) || n->kind == AST_TABLE) return true;
   if (n->a && !is_constant(n->a)) return false;
   if (n->b && !is_constant(n->b)) return false;
   if (n->c && !is_constant(n->c)) return false;
@@ -515,16 +574,655 @@ static bool const_count(binder *b, ast *e, bind_rel *in, const char *op) {
   return true;
 }
 
+
+/* ---- more tabular operators ---- */
+
+/* The value of option 'name' of 'n' (kind=inner -> "inner"), or NULL. */
+static const char *option(const ast *n, const char *name) {
+  for (int i = 0; i < n->opts.n; i++) {
+    const ast *o = n->opts.v[i];
+    if (strcmp(o->name, name) != 0) continue;
+    if (o->a->kind == AST_NAME) return o->a->name;
+    if (o->a->kind == AST_LIT && o->a->lit.type == KQL_T_STRING) return o->a->lit.u.s.p;
+    if (o->a->kind == AST_LIT && o->a->lit.type == KQL_T_BOOL) return o->a->lit.u.b ? "true" : "false";
+    return "";
+  }
+  return NULL;
+}
+
+/* True when column name 'name' matches pattern 'pat' ('*' matches any run). */
+static bool glob(const char *pat, const char *name) {
+  if (!*pat) return !*name;
+  if (*pat == '*') {
+    for (const char *s = name;; s++) {
+      if (glob(pat + 1, s)) return true;
+      if (!*s) return false;
+    }
+  }
+  return *name && *pat == *name && glob(pat + 1, name + 1);
+}
+
+/* An AST_ASSIGN passing input column 'col' of 'in' through as 'name'. */
+static ast *pass_column(binder *b, const bind_rel *in, int col, const char *name, kql_span sp) {
+  ast *ref = ast_new(b->a, AST_NAME, sp);
+  ref->name = in->cols[col].name;
+  ref->col = col;
+  ref->type = in->cols[col].type;
+  ast *it = ast_new(b->a, AST_ASSIGN, sp);
+  it->name = name;
+  it->a = ref;
+  it->type = ref->type;
+  return it;
+}
+
+/* Turn 'n' into a projection of 'in' through the input columns 'cols' (renamed to 'names'
+** where given); the executor runs it as project. */
+static bind_rel *as_projection(binder *b, ast *n, const bind_rel *in, const int *cols,
+                               const char *const *names, int k) {
+  bind_rel *out = rel_new(b, k);
+  ast_list l = {0};
+  for (int i = 0; i < k; i++) {
+    const char *name = names && names[i] ? names[i] : in->cols[cols[i]].name;
+    ast *it = pass_column(b, in, cols[i], name, n->span);
+    it->col = rel_put(out, name, in->cols[cols[i]].type, in->cols[cols[i]].src, in->cols[cols[i]].src_col);
+    ast_push(b->a, &l, it);
+  }
+  n->list = l;
+  n->flags |= 0x200; /* run as a projection */
+  return out;
+}
+
+static bind_rel *bind_project_away(binder *b, ast *n, bind_rel *in, bool keep) {
+  int *cols = arena_alloc(b->a, sizeof(int) * (size_t)(in->n ? in->n : 1));
+  int k = 0;
+  for (int i = 0; i < n->list.n; i++) {
+    const ast *pat = n->list.v[i];
+    bool hit = false;
+    for (int c = 0; c < in->n; c++) hit |= glob(pat->name, in->cols[c].name);
+    if (!hit && pat->kind == AST_NAME) {
+      diag_set(b->d, KQL_ERR_BIND, pat->span, "unknown column '%s'", pat->name);
+      return NULL;
+    }
+  }
+  for (int c = 0; c < in->n; c++) {
+    bool match = false;
+    for (int i = 0; i < n->list.n && !match; i++) match = glob(n->list.v[i]->name, in->cols[c].name);
+    if (match == keep) cols[k++] = c;
+  }
+  return as_projection(b, n, in, cols, NULL, k);
+}
+
+static bind_rel *bind_project_rename(binder *b, ast *n, bind_rel *in) {
+  int *cols = arena_alloc(b->a, sizeof(int) * (size_t)(in->n ? in->n : 1));
+  const char **names = arena_alloc(b->a, sizeof(char *) * (size_t)(in->n ? in->n : 1));
+  for (int c = 0; c < in->n; c++) cols[c] = c, names[c] = NULL;
+  for (int i = 0; i < n->list.n; i++) {
+    const ast *it = n->list.v[i];
+    if (it->kind != AST_ASSIGN || it->a->kind != AST_NAME) {
+      fail(b, KQL_ERR_SYNTAX, it->span, "%s", "project-rename expects NewName = ExistingName");
+      return NULL;
+    }
+    int c = rel_find(in, it->a->name);
+    if (c < 0) {
+      diag_set(b->d, KQL_ERR_BIND, it->a->span, "unknown column '%s'", it->a->name);
+      return NULL;
+    }
+    names[c] = it->name;
+  }
+  return as_projection(b, n, in, cols, names, in->n);
+}
+
+static bind_rel *bind_project_reorder(binder *b, ast *n, bind_rel *in) {
+  int *cols = arena_alloc(b->a, sizeof(int) * (size_t)(in->n ? in->n : 1));
+  bool *taken = arena_alloc(b->a, sizeof(bool) * (size_t)(in->n ? in->n : 1));
+  int k = 0;
+  for (int i = 0; i < n->list.n; i++) {
+    const ast *key = n->list.v[i];
+    const char *pat = key->a->name;
+    int first = k;
+    for (int c = 0; c < in->n; c++)
+      if (!taken[c] && glob(pat, in->cols[c].name)) taken[c] = true, cols[k++] = c;
+    if (k == first && key->a->kind == AST_NAME) {
+      diag_set(b->d, KQL_ERR_BIND, key->span, "unknown column '%s'", pat);
+      return NULL;
+    }
+    if (key->flags & AST_SORT_SET) {
+      /* order the matched columns by name: asc or desc */
+      bool asc = key->flags & AST_SORT_ASC;
+      for (int x = first + 1; x < k; x++)
+        for (int y = x; y > first; y--) {
+          int cmp = strcmp(in->cols[cols[y - 1]].name, in->cols[cols[y]].name);
+          if (asc ? cmp <= 0 : cmp >= 0) break;
+          int t = cols[y];
+          cols[y] = cols[y - 1];
+          cols[y - 1] = t;
+        }
+    }
+  }
+  for (int c = 0; c < in->n; c++)
+    if (!taken[c]) cols[k++] = c;
+  return as_projection(b, n, in, cols, NULL, k);
+}
+
+/* Names for print's unnamed columns: print_0, print_1, ... by position. */
+static bind_rel *bind_print(binder *b, ast *n) {
+  bind_rel *out = rel_new(b, n->list.n);
+  for (int i = 0; i < n->list.n; i++) {
+    ast *it = n->list.v[i];
+    ast *e = it->kind == AST_ASSIGN ? it->a : it;
+    if (!bind_expr(b, e, NULL)) return NULL;
+    const char *name = it->kind == AST_ASSIGN ? it->name : NULL;
+    if (!name) name = arena_printf(b->a, "print_%d", i);
+    if (rel_find(out, name) >= 0) {
+      diag_set(b->d, KQL_ERR_BIND, it->span, "a column with the name '%s' is already declared", name);
+      return NULL;
+    }
+    if (it->kind != AST_ASSIGN) {
+      it = ast_new(b->a, AST_ASSIGN, e->span);
+      it->a = e;
+      n->list.v[i] = it;
+    }
+    it->name = name;
+    it->type = e->type;
+    it->col = rel_put(out, name, e->type, NULL, 0);
+  }
+  return out;
+}
+
+/* Columns declared as name:type (datatable, externaldata). */
+static bind_rel *declared_columns(binder *b, const ast_list *decls) {
+  bind_rel *out = rel_new(b, decls->n);
+  for (int i = 0; i < decls->n; i++) {
+    const ast *d = decls->v[i];
+    if (rel_find(out, d->name) >= 0) {
+      diag_set(b->d, KQL_ERR_BIND, d->span, "a column with the name '%s' is already declared", d->name);
+      return NULL;
+    }
+    rel_put(out, d->name, (kql_type)d->op, NULL, 0);
+  }
+  return out;
+}
+
+static bind_rel *bind_datatable(binder *b, ast *n) {
+  bind_rel *out = declared_columns(b, &n->by);
+  if (!out) return NULL;
+  if (out->n == 0 || n->list.n % out->n != 0) {
+    diag_set(b->d, KQL_ERR_BIND, n->span, "datatable has %d values for %d columns", n->list.n, out->n);
+    return NULL;
+  }
+  for (int i = 0; i < n->list.n; i++) {
+    ast *v = n->list.v[i];
+    if (!bind_expr(b, v, NULL)) return NULL;
+    if (!is_constant(v)) {
+      fail(b, KQL_ERR_BIND, v->span, "%s", "datatable values must be constants");
+      return NULL;
+    }
+  }
+  return out;
+}
+
+static bind_rel *bind_range(binder *b, ast *n) {
+  if (!bind_expr(b, n->a, NULL) || !bind_expr(b, n->b, NULL) || !bind_expr(b, n->c, NULL))
+    return NULL;
+  kql_type t = n->a->type;
+  if (!val_is_numeric(t) && t != KQL_T_DATETIME && t != KQL_T_TIMESPAN) {
+    diag_set(b->d, KQL_ERR_TYPE, n->a->span, "range cannot run over %s values", type_name(t));
+    return NULL;
+  }
+  if (t == KQL_T_INT) t = KQL_T_LONG;
+  if (val_is_numeric(t) && (n->b->type == KQL_T_REAL || n->c->type == KQL_T_REAL)) t = KQL_T_REAL;
+  bind_rel *out = rel_new(b, 1);
+  rel_put(out, n->name, t, NULL, 0);
+  n->type = t;
+  return out;
+}
+
+/* The sources of a union, its wildcards expanded to the tables that have data. */
+static bool union_sources(binder *b, ast *n, bool fuzzy) {
+  ast_list srcs = {0};
+  if (n->in) ast_push(b->a, &srcs, n->in);
+  for (int i = 0; i < n->list.n; i++) {
+    ast *src = n->list.v[i];
+    if (src->kind == AST_STAR) {
+      int k;
+      const char *const *names = cat_names(b->cat, &k);
+      int found = 0;
+      for (int j = 0; j < k; j++) {
+        bool dup = false;
+        for (int m = 0; m < srcs.n && !dup; m++)
+          dup = srcs.v[m]->kind == AST_TABLE && strcmp(srcs.v[m]->name, names[j]) == 0;
+        if (dup || !glob(src->name, names[j])) continue;
+        bool err = false;
+        cat_table *t = cat_lookup(b->cat, names[j], &err, b->d);
+        if (err) return false;
+        if (!t || !t->path) continue;
+        ast *nm = ast_new(b->a, AST_NAME, src->span);
+        nm->name = names[j];
+        ast_push(b->a, &srcs, nm);
+        found++;
+      }
+      if (!found && !fuzzy) {
+        diag_set(b->d, KQL_ERR_BIND, src->span, "no table matches '%s'", src->name);
+        return false;
+      }
+      continue;
+    }
+    if (fuzzy && src->kind == AST_NAME && !find_let(b, src->name)) {
+      bool err = false;
+      cat_table *t = cat_lookup(b->cat, src->name, &err, b->d);
+      if (err) return false;
+      if (!t || !t->path) continue; /* isfuzzy: a missing table is left out */
+    }
+    ast_push(b->a, &srcs, src);
+  }
+  n->list = srcs;
+  n->in = NULL;
+  return true;
+}
+
+static bind_rel *bind_union(binder *b, ast *n) {
+  const char *kind = option(n, "kind");
+  const char *fuzzy = option(n, "isfuzzy");
+  const char *source = option(n, "withsource");
+  if (!source) source = option(n, "withSource");
+  bool inner = kind && strcmp(kind, "inner") == 0;
+  if (kind && !inner && strcmp(kind, "outer") != 0) {
+    fail(b, KQL_ERR_BIND, n->span, "union kind must be inner or outer, not '%s'", kind);
+    return NULL;
+  }
+  if (!union_sources(b, n, fuzzy && strcmp(fuzzy, "true") == 0)) return NULL;
+  int total = 1;
+  for (int i = 0; i < n->list.n; i++) {
+    bind_rel *r = bind_tab(b, n->list.v[i]);
+    if (!r) return NULL;
+    total += r->n;
+  }
+  bind_rel *out = rel_new(b, total * 2);
+  if (source) rel_put(out, source, KQL_T_STRING, NULL, 0);
+  for (int i = 0; i < n->list.n; i++) {
+    bind_rel *r = n->list.v[i]->rel;
+    for (int c = 0; c < r->n; c++) {
+      const bind_col *col = &r->cols[c];
+      int at = rel_find(out, col->name);
+      if (at >= 0 && out->cols[at].type == col->type) continue;
+      if (at >= 0) {
+        /* the same name with another type: both become name_type, side by side */
+        const char *mine = arena_printf(b->a, "%s_%s", col->name, type_name(out->cols[at].type));
+        if (rel_find(out, mine) < 0) out->cols[at].name = mine;
+        const char *name = arena_printf(b->a, "%s_%s", col->name, type_name(col->type));
+        if (rel_find(out, name) >= 0) continue;
+        int pos = at + 1;
+        while (pos < out->n && strncmp(out->cols[pos].name, col->name, strlen(col->name)) == 0 &&
+               out->cols[pos].name[strlen(col->name)] == '_')
+          pos++;
+        memmove(&out->cols[pos + 1], &out->cols[pos], sizeof(bind_col) * (size_t)(out->n - pos));
+        out->n++;
+        out->cols[pos] = (bind_col){name, col->type, NULL, 0};
+        continue;
+      }
+      if (rel_find(out, arena_printf(b->a, "%s_%s", col->name, type_name(col->type))) >= 0) continue;
+      rel_put(out, col->name, col->type, NULL, 0);
+    }
+  }
+  for (int i = 0; i < n->list.n; i++)
+    for (int c = 0; c < n->list.v[i]->rel->n; c++) mark_used(&n->list.v[i]->rel->cols[c]);
+  if (inner) {
+    int k = source ? 1 : 0;
+    for (int c = source ? 1 : 0; c < out->n; c++) {
+      bool everywhere = true;
+      for (int i = 0; i < n->list.n && everywhere; i++)
+        everywhere = rel_find(n->list.v[i]->rel, out->cols[c].name) >= 0;
+      if (everywhere) out->cols[k++] = out->cols[c];
+    }
+    out->n = k;
+  }
+  return out;
+}
+
+/* A join key: 'on X', or '$left.X == $right.Y'; fills the left and right column names. */
+static bool join_key(binder *b, const ast *k, const char **l, const char **r) {
+  if (k->kind == AST_NAME) {
+    *l = *r = k->name;
+    return true;
+  }
+  if (k->kind == AST_BINARY && k->op == OP_EQ && k->a->kind == AST_MEMBER && k->b->kind == AST_MEMBER &&
+      k->a->a->kind == AST_NAME && k->b->a->kind == AST_NAME) {
+    const char *s1 = k->a->a->name, *s2 = k->b->a->name;
+    if (strcmp(s1, "$left") == 0 && strcmp(s2, "$right") == 0) {
+      *l = k->a->name, *r = k->b->name;
+      return true;
+    }
+    if (strcmp(s1, "$right") == 0 && strcmp(s2, "$left") == 0) {
+      *l = k->b->name, *r = k->a->name;
+      return true;
+    }
+  }
+  fail(b, KQL_ERR_SYNTAX, k->span, "%s",
+       "a join key is a column name or $left.Column == $right.Column");
+  return false;
+}
+
+/* Join kinds.  ORDER: exec's join operator uses these values. */
+static const char *const join_kinds[] = {"innerunique", "inner", "leftouter", "rightouter",
+                                         "fullouter", "leftanti", "rightanti", "leftsemi",
+                                         "rightsemi", "anti", "leftantisemi", "rightantisemi"};
+
+static bind_rel *bind_join(binder *b, ast *n, bind_rel *in) {
+  const char *kind = option(n, "kind");
+  bool lookup = n->kind == AST_LOOKUP;
+  int k = lookup ? 2 : 0;
+  if (kind) {
+    k = -1;
+    for (int i = 0; i < (int)KQL_ARRAY_LEN(join_kinds); i++)
+      if (strcmp(kind, join_kinds[i]) == 0) k = i;
+    if (k == 9 || k == 10) k = 5;
+    if (k == 11) k = 6;
+    if (k < 0 || (lookup && k != 1 && k != 2)) {
+      fail(b, KQL_ERR_BIND, n->span, lookup ? "lookup kind must be leftouter or inner, not '%s'"
+                                            : "unknown join kind '%s'", kind);
+      return NULL;
+    }
+  }
+  n->op = k;
+  bind_rel *right = bind_tab(b, n->b);
+  if (!right) return NULL;
+  /* keys: pairs of AST_NAME bound to the left and right columns, in by */
+  ast_list keys = {0};
+  for (int i = 0; i < n->list.n; i++) {
+    const char *l, *r;
+    if (!join_key(b, n->list.v[i], &l, &r)) return NULL;
+    int lc = rel_find(in, l), rc = rel_find(right, r);
+    if (lc < 0 || rc < 0) {
+      diag_set(b->d, KQL_ERR_BIND, n->list.v[i]->span, "unknown column '%s' on the %s side of the join",
+               lc < 0 ? l : r, lc < 0 ? "left" : "right");
+      return NULL;
+    }
+    ast *kl = ast_new(b->a, AST_NAME, n->list.v[i]->span), *kr = ast_new(b->a, AST_NAME, n->list.v[i]->span);
+    kl->name = l, kl->col = lc, kl->type = in->cols[lc].type;
+    kr->name = r, kr->col = rc, kr->type = right->cols[rc].type;
+    mark_used(&in->cols[lc]);
+    mark_used(&right->cols[rc]);
+    ast_push(b->a, &keys, kl);
+    ast_push(b->a, &keys, kr);
+  }
+  n->by = keys;
+  bind_rel *out = rel_new(b, in->n + right->n);
+  bool left_cols = k != 6 && k != 8, right_cols = k != 5 && k != 7;
+  if (left_cols)
+    for (int c = 0; c < in->n; c++) rel_put(out, in->cols[c].name, in->cols[c].type, in->cols[c].src, in->cols[c].src_col);
+  if (right_cols)
+    for (int c = 0; c < right->n; c++) {
+      const bind_col *col = &right->cols[c];
+      if (lookup) {
+        bool key = false;
+        for (int i = 1; i < keys.n; i += 2) key |= keys.v[i]->col == c;
+        if (key) continue;
+      }
+      const char *name = col->name;
+      for (int j = 1; rel_find(out, name) >= 0; j++) name = arena_printf(b->a, "%s%d", col->name, j);
+      rel_put(out, name, col->type, col->src, col->src_col);
+    }
+  /* every column of both sides is in the output rows */
+  for (int c = 0; c < in->n; c++) if (left_cols) mark_used(&in->cols[c]);
+  return out;
+}
+
+static bind_rel *bind_mvexpand(binder *b, ast *n, bind_rel *in) {
+  bind_rel *out = rel_new(b, in->n + n->list.n + 1);
+  memcpy(out->cols, in->cols, sizeof(bind_col) * (size_t)in->n);
+  out->n = in->n;
+  for (int i = 0; i < n->list.n; i++) {
+    ast *it = n->list.v[i];
+    kql_type t = KQL_T_DYNAMIC;
+    if (it->kind == AST_PARAM) { /* item to typeof(T) */
+      t = (kql_type)it->op;
+      it = it->a;
+    }
+    ast *e = it->kind == AST_ASSIGN ? it->a : it;
+    if (!bind_expr(b, e, in)) return NULL;
+    const char *name = it->kind == AST_ASSIGN ? it->name : expr_name(b, e);
+    if (!name) name = arena_printf(b->a, "Column%d", i + 1);
+    ast *as = ast_new(b->a, AST_ASSIGN, it->span);
+    as->a = e;
+    as->name = name;
+    as->type = t;
+    as->col = rel_put(out, name, t, NULL, 0);
+    n->list.v[i] = as;
+  }
+  if (n->a && !const_count(b, n->a, in, "mv-expand limit")) return NULL;
+  const char *idx = option(n, "with_itemindex");
+  n->name = idx;
+  if (idx) n->slot = rel_put(out, idx, KQL_T_LONG, NULL, 0);
+  const char *bag = option(n, "bagexpand");
+  if (!bag) bag = option(n, "kind");
+  n->flags = bag && strcmp(bag, "array") == 0;
+  return out;
+}
+
+static bind_rel *bind_parse(binder *b, ast *n, bind_rel *in) {
+  if (!bind_expr(b, n->a, in)) return NULL;
+  bind_rel *out = rel_new(b, in->n + n->list.n);
+  memcpy(out->cols, in->cols, sizeof(bind_col) * (size_t)in->n);
+  out->n = in->n;
+  for (int i = 0; i < n->list.n; i++) {
+    ast *e = n->list.v[i];
+    if (e->kind != AST_PARAM) continue;
+    e->col = rel_put(out, e->name, (kql_type)e->op, NULL, 0);
+  }
+  const char *kind = option(n, "kind");
+  if (kind && strcmp(kind, "simple") && strcmp(kind, "regex") && strcmp(kind, "relaxed")) {
+    fail(b, KQL_ERR_BIND, n->span, "parse kind must be simple, regex or relaxed, not '%s'", kind);
+    return NULL;
+  }
+  return out;
+}
+
+static const char *const schema_types[KQL_T_COUNT_] = {
+    "System.Object", "System.SByte", "System.Int32", "System.Int64", "System.Double",
+    "System.Data.SqlTypes.SqlDecimal", "System.DateTime", "System.TimeSpan", "System.String",
+    "System.Guid", "System.Object"};
+
+KQL_INTERNAL const char *bind_schema_type(kql_type t);
+const char *bind_schema_type(kql_type t) { return schema_types[t]; }
+
+static bind_rel *bind_getschema(binder *b, ast *n, bind_rel *in) {
+  (void)n;
+  bind_rel *out = rel_new(b, 4);
+  rel_put(out, "ColumnName", KQL_T_STRING, NULL, 0);
+  rel_put(out, "ColumnOrdinal", KQL_T_LONG, NULL, 0);
+  rel_put(out, "DataType", KQL_T_STRING, NULL, 0);
+  rel_put(out, "ColumnType", KQL_T_STRING, NULL, 0);
+  (void)in;
+  return out;
+}
+
+/* Bind a call of a let function (or a view) 'fe' at 'n': a copy of its body is bound with
+** the parameters standing for the arguments.  Returns the body's result node. */
+static ast *expand_call(binder *b, ast *n, let_entry *fe, bind_rel *rel, bool tabular) {
+  const ast *f = fe->func;
+  if (n->list.n > f->by.n) {
+    diag_set(b->d, KQL_ERR_BIND, n->span, "function '%s' expects %d argument%s, got %d", fe->name,
+             f->by.n, f->by.n == 1 ? "" : "s", n->list.n);
+    return NULL;
+  }
+  if (b->depth > BIND_MAX_DEPTH / 2) {
+    diag_set(b->d, KQL_ERR_BIND, n->span, "function '%s' calls itself too deeply", fe->name);
+    return NULL;
+  }
+  let_entry *saved = b->lets;
+  let_entry *scope = fe->next; /* the function sees the lets defined before it */
+  for (int i = 0; i < f->by.n; i++) {
+    const ast *p = f->by.v[i];
+    let_entry *e = arena_alloc(b->a, sizeof *e);
+    e->name = p->name;
+    e->tabular = p->flags == 1;
+    ast *arg = i < n->list.n ? n->list.v[i] : (p->a ? ast_clone(b->a, p->a) : NULL);
+    if (!arg) {
+      diag_set(b->d, KQL_ERR_BIND, n->span, "function '%s' is missing argument '%s'", fe->name, p->name);
+      b->lets = saved;
+      return NULL;
+    }
+    b->lets = saved; /* arguments are bound in the caller's scope */
+    bool ok = e->tabular ? bind_tab(b, arg) != NULL : bind_expr(b, arg, i < n->list.n ? rel : NULL);
+    if (!ok) return NULL;
+    e->value = arg;
+    e->next = scope;
+    scope = e;
+  }
+  b->lets = scope;
+  ast *result = NULL;
+  b->depth += 8;
+  for (int i = 0; i < f->list.n; i++) {
+    ast *st = ast_clone(b->a, f->list.v[i]);
+    if (st->kind == AST_LET) {
+      let_entry *e = arena_alloc(b->a, sizeof *e);
+      e->name = st->name;
+      if (st->a->kind == AST_FUNC) {
+        e->func = st->a;
+      } else {
+        e->value = st->a;
+        e->tabular = looks_tabular(b, st->a);
+        if (e->tabular ? !bind_tab(b, st->a) : !bind_expr(b, st->a, NULL)) goto fail;
+      }
+      e->next = b->lets;
+      b->lets = e;
+      continue;
+    }
+    bool tab = looks_tabular(b, st);
+    if (tab != tabular) {
+      fail(b, KQL_ERR_BIND, n->span, tabular ? "function '%s' returns a scalar, not a table"
+                                             : "function '%s' returns a table, not a scalar", fe->name);
+      goto fail;
+    }
+    if (tab ? !bind_tab(b, st) : !bind_expr(b, st, NULL)) goto fail;
+    result = st;
+  }
+  b->depth -= 8;
+  b->lets = saved;
+  if (!result) fail(b, KQL_ERR_BIND, n->span, "function '%s' has no result statement", fe->name);
+  return result;
+fail:
+  b->depth -= 8;
+  b->lets = saved;
+  return NULL;
+}
+
+/* A call in tabular position: a let function, materialize(), table(), _GetWatchlist(). */
+static bind_rel *bind_tab_call(binder *b, ast *n) {
+  let_entry *fe = find_let(b, n->name);
+  if (fe && fe->func) {
+    ast *body = expand_call(b, n, fe, NULL, true);
+    if (!body) return NULL;
+    n->kind = AST_TABLE;
+    n->let = body;
+    return body->rel;
+  }
+  if (strcmp(n->name, "materialize") == 0 && n->list.n == 1) {
+    bind_rel *r = bind_tab(b, n->list.v[0]);
+    if (!r) return NULL;
+    n->kind = AST_TABLE;
+    n->let = n->list.v[0];
+    return r;
+  }
+  if (strcmp(n->name, "table") == 0 && n->list.n >= 1 && n->list.v[0]->kind == AST_LIT &&
+      n->list.v[0]->lit.type == KQL_T_STRING) {
+    n->kind = AST_NAME;
+    n->name = arena_strndup(b->a, n->list.v[0]->lit.u.s.p, n->list.v[0]->lit.u.s.n);
+    return bind_source(b, n);
+  }
+  if (fn_lookup(n->name) || fn_known_unsupported(n->name)) {
+    diag_set(b->d, fn_lookup(n->name) ? KQL_ERR_BIND : KQL_ERR_UNSUPPORTED, n->span,
+             fn_lookup(n->name) ? "'%s' is a scalar function, not a table"
+                                : "function '%s' is not supported yet", n->name);
+    return NULL;
+  }
+  diag_set(b->d, KQL_ERR_BIND, n->span, "unknown function '%s'", n->name);
+  return NULL;
+}
+
 static bind_rel *bind_tab_inner(binder *b, ast *n) {
-  if (n->kind == AST_NAME) return bind_source(b, n);
+  if (n->kind == AST_NAME) {
+    let_entry *fe = find_let(b, n->name);
+    if (fe && fe->func && fe->func->flags) { /* a view: used by its name */
+      ast *body = expand_call(b, n, fe, NULL, true);
+      if (!body) return NULL;
+      n->kind = AST_TABLE;
+      n->let = body;
+      return body->rel;
+    }
+    return bind_source(b, n);
+  }
+  if (n->kind == AST_TABLE && n->rel) return n->rel;
+  if (n->kind == AST_CALL) return bind_tab_call(b, n);
   if (!bind_is_tabular(n) || n->kind == AST_TABLE) {
     fail(b, KQL_ERR_BIND, n->span, "%s", "expected a table or a tabular expression here");
     return NULL;
   }
+  switch (n->kind) { /* sources */
+  case AST_PRINT: return bind_print(b, n);
+  case AST_DATATABLE: return bind_datatable(b, n);
+  case AST_RANGE: return bind_range(b, n);
+  case AST_EXTERNALDATA:
+    fail(b, KQL_ERR_UNSUPPORTED, n->span, "%s", "operator 'externaldata' is not supported yet");
+    return NULL;
+  case AST_UNION:
+    if (!n->in) return bind_union(b, n);
+    break;
+  case AST_EVALUATE:
+    if (!n->in) {
+      fail(b, KQL_ERR_UNSUPPORTED, n->a->span, "plugin '%s' is not supported yet", n->a->name);
+      return NULL;
+    }
+    break;
+  default: break;
+  }
+  if (n->kind == AST_UNION) return bind_union(b, n);
   bind_rel *in = bind_tab(b, n->in);
   if (!in) return NULL;
   bind_rel *out = NULL;
   switch (n->kind) {
+  case AST_JOIN:
+  case AST_LOOKUP: out = bind_join(b, n, in); break;
+  case AST_PROJECT_AWAY: out = bind_project_away(b, n, in, false); break;
+  case AST_PROJECT_KEEP: out = bind_project_away(b, n, in, true); break;
+  case AST_PROJECT_RENAME: out = bind_project_rename(b, n, in); break;
+  case AST_PROJECT_REORDER: out = bind_project_reorder(b, n, in); break;
+  case AST_MVEXPAND: out = bind_mvexpand(b, n, in); break;
+  case AST_PARSE: out = bind_parse(b, n, in); break;
+  case AST_GETSCHEMA: out = bind_getschema(b, n, in); break;
+  case AST_RENDER:
+  case AST_AS: out = in; break;
+  case AST_SERIALIZE:
+    out = rel_new(b, in->n + n->list.n);
+    memcpy(out->cols, in->cols, sizeof(bind_col) * (size_t)in->n);
+    out->n = in->n;
+    if (!bind_items(b, n, in, out, true)) return NULL;
+    break;
+  case AST_SAMPLE:
+    if (!const_count(b, n->a, in, "sample")) return NULL;
+    out = in;
+    break;
+  case AST_INVOKE: {
+    ast *call = n->a;
+    let_entry *fe = find_let(b, call->name);
+    if (!fe || !fe->func) {
+      fail(b, KQL_ERR_BIND, call->span, "invoke expects a tabular function, not '%s'", call->name);
+      return NULL;
+    }
+    /* the input is the function's first (tabular) argument */
+    ast_list args = {0};
+    ast_push(b->a, &args, n->in);
+    for (int i = 0; i < call->list.n; i++) ast_push(b->a, &args, call->list.v[i]);
+    call->list = args;
+    ast *body = expand_call(b, call, fe, NULL, true);
+    if (!body) return NULL;
+    n->let = body;
+    out = body->rel;
+    break;
+  }
+  case AST_EVALUATE:
+    fail(b, KQL_ERR_UNSUPPORTED, n->a->span, "plugin '%s' is not supported yet", n->a->name);
+    return NULL;
   case AST_WHERE:
     if (!bind_expr(b, n->a, in)) return NULL;
     if (n->a->type != KQL_T_BOOL && n->a->type != KQL_T_NULL && n->a->type != KQL_T_DYNAMIC) {
@@ -590,9 +1288,20 @@ static bind_rel *bind_tab(binder *b, ast *n) {
 ** a tabular let (and not a column-free scalar let). */
 static bool looks_tabular(binder *b, const ast *n) {
   if (bind_is_tabular(n)) return true;
+  if (n->kind == AST_CALL) {
+    let_entry *e = find_let(b, n->name);
+    if (e && e->func) {
+      const ast *last = e->func->list.n ? e->func->list.v[e->func->list.n - 1] : NULL;
+      return last && (bind_is_tabular(last) || last->kind == AST_NAME || last->kind == AST_CALL) &&
+             !(last->kind == AST_CALL && fn_lookup(last->name)) &&
+             !(last->kind == AST_NAME && find_let(b, last->name) && !find_let(b, last->name)->tabular && !find_let(b, last->name)->func) &&
+             !(last->kind == AST_NAME && e->func->by.n && !e->func->by.v[0]->flags && strcmp(last->name, e->func->by.v[0]->name) == 0);
+    }
+    return strcmp(n->name, "materialize") == 0 || strcmp(n->name, "table") == 0;
+  }
   if (n->kind != AST_NAME) return false;
   let_entry *e = find_let(b, n->name);
-  if (e) return e->tabular;
+  if (e) return e->tabular || (e->func && e->func->flags);
   return true; /* a bare name at statement level is a table */
 }
 
@@ -604,6 +1313,12 @@ ast *bind_query(arena *a, catalog *c, ast *q, kql_diag *d) {
     if (s->kind == AST_LET) {
       let_entry *e = arena_alloc(a, sizeof *e);
       e->name = s->name;
+      if (s->a->kind == AST_FUNC) {
+        e->func = s->a;
+        e->next = b.lets;
+        b.lets = e;
+        continue;
+      }
       e->value = s->a;
       e->tabular = looks_tabular(&b, s->a);
       if (e->tabular ? !bind_tab(&b, s->a) : !bind_expr(&b, s->a, NULL)) return NULL;
@@ -616,8 +1331,8 @@ ast *bind_query(arena *a, catalog *c, ast *q, kql_diag *d) {
       continue;
     }
     if (!looks_tabular(&b, s)) {
-      diag_set(d, KQL_ERR_UNSUPPORTED, s->span, "%s",
-               "a scalar statement is not a query; 'print' is not supported yet");
+      diag_set(d, KQL_ERR_BIND, s->span, "%s",
+               "a scalar expression is not a query; to show a value, use 'print'");
       return NULL;
     }
     if (!bind_tab(&b, s)) return NULL;

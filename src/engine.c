@@ -174,7 +174,7 @@ static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *r
       row_fn(ctx, row);
     }
   }
-  if (r == EXEC_ERROR) st = d->code ? d->code : KQL_ERR_RUNTIME;
+  if (r == EXEC_ERROR || x.failed) st = d->code ? d->code : KQL_ERR_RUNTIME;
   free(row);
   exec_free(root);
   if (x.rows_bad)

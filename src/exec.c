@@ -27,13 +27,33 @@ void batch_clear(batch *b) {
 }
 
 op *exec_build(exec_ctx *x, const ast *n, kql_diag *d) {
-  if (n->kind == AST_TABLE) {
-    if (n->let) return exec_build(x, n->let, d);
-    return op_scan_new(x, n, d);
+  switch (n->kind) { /* sources */
+  case AST_TABLE: return n->let ? exec_build(x, n->let, d) : op_scan_new(x, n, d);
+  case AST_PRINT:
+  case AST_DATATABLE: return op_values_new(x, n);
+  case AST_RANGE: return op_range_new(x, n);
+  case AST_UNION: return op_union_new(x, n);
+  case AST_INVOKE: return exec_build(x, n->let, d);
+  default: break;
   }
   op *child = exec_build(x, n->in, d);
   if (!child) return NULL;
   switch (n->kind) {
+  case AST_GETSCHEMA:
+    exec_free(child);
+    return op_values_new(x, n);
+  case AST_RENDER:
+  case AST_AS: return child;
+  case AST_SAMPLE: return op_take_new(x, n, child);
+  case AST_SERIALIZE:
+  case AST_PROJECT_AWAY:
+  case AST_PROJECT_KEEP:
+  case AST_PROJECT_RENAME:
+  case AST_PROJECT_REORDER: return op_project_new(x, n, child);
+  case AST_JOIN:
+  case AST_LOOKUP: return op_join_new(x, n, child, d);
+  case AST_MVEXPAND: return op_mvexpand_new(x, n, child);
+  case AST_PARSE: return op_parse_new(x, n, child, d);
   case AST_WHERE: return op_where_new(x, n, child);
   case AST_PROJECT:
   case AST_EXTEND: return op_project_new(x, n, child);
@@ -49,6 +69,56 @@ op *exec_build(exec_ctx *x, const ast *n, kql_diag *d) {
              ast_kind_name(n->kind));
     return NULL;
   }
+}
+
+typedef struct subq_cache {
+  const ast *node;          /* the subquery */
+  kql_value *vals;          /* its first column */
+  size_t n;                 /* rows */
+  struct subq_cache *next;  /* another subquery */
+} subq_cache;
+
+bool exec_subquery(exec_ctx *x, const ast *n, const kql_value **vals, size_t *count) {
+  for (subq_cache *c = x->subq; c; c = c->next)
+    if (c->node == n) {
+      *vals = c->vals;
+      *count = c->n;
+      return true;
+    }
+  if (x->failed) return false;
+  op *root = exec_build(x, n, x->d);
+  if (!root) {
+    x->failed = true;
+    return false;
+  }
+  subq_cache *c = arena_alloc(x->a, sizeof *c);
+  c->node = n;
+  size_t cap = 0;
+  batch *b;
+  exec_result r;
+  while ((r = root->vt->next(root, &b)) == EXEC_BATCH_READY) {
+    int k = batch_count(b);
+    for (int i = 0; i < k; i++) {
+      if (c->n == cap) {
+        size_t ncap = cap ? cap * 2 : 64;
+        kql_value *v = arena_alloc(x->a, sizeof *v * ncap);
+        if (c->n) memcpy(v, c->vals, sizeof *v * c->n);
+        c->vals = v;
+        cap = ncap;
+      }
+      c->vals[c->n++] = val_copy(x->a, b->cols[0][batch_row(b, i)]);
+    }
+  }
+  exec_free(root);
+  if (r == EXEC_ERROR) {
+    x->failed = true;
+    return false;
+  }
+  c->next = x->subq;
+  x->subq = c;
+  *vals = c->vals;
+  *count = c->n;
+  return true;
 }
 
 void exec_free(op *o) {
@@ -77,6 +147,18 @@ static void put_span(FILE *out, const char *src, kql_span sp) {
 }
 
 static int explain_rec(const ast *n, const char *src, FILE *out, int step) {
+  if (n->kind == AST_INVOKE) return explain_rec(n->let, src, out, step);
+  if (n->kind == AST_UNION || n->kind == AST_PRINT || n->kind == AST_DATATABLE ||
+      n->kind == AST_RANGE) {
+    for (int i = 0; n->kind == AST_UNION && i < n->list.n; i++) {
+      fprintf(out, "    union source %d:\n", i + 1);
+      step = explain_rec(n->list.v[i], src, out, step);
+    }
+    fprintf(out, "%2d. ", step);
+    put_span(out, src, n->kind == AST_UNION ? (kql_span){n->span.start, n->span.start + 5} : n->span);
+    fputc('\n', out);
+    return step + 1;
+  }
   if (n->kind == AST_TABLE) {
     if (n->let) return explain_rec(n->let, src, out, step);
     const bind_scan *sc = n->scan;
@@ -90,6 +172,10 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step) {
     return step + 1;
   }
   step = explain_rec(n->in, src, out, step);
+  if (n->kind == AST_JOIN || n->kind == AST_LOOKUP) {
+    fprintf(out, "    %s build side (read whole into a hash table):\n", n->kind == AST_JOIN ? "join" : "lookup");
+    step = explain_rec(n->b, src, out, step);
+  }
   fprintf(out, "%2d. ", step);
   put_span(out, src, n->span);
   switch (n->kind) {
@@ -98,6 +184,8 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step) {
   case AST_TOP:
   case AST_COUNT: fputs("  [blocking: reads all input, then emits]", out); break;
   case AST_DISTINCT: fputs("  [blocking: keeps one row per distinct value]", out); break;
+  case AST_RENDER: fputs("  [accepted; kql leaves the result unchanged]", out); break;
+  case AST_SAMPLE: fputs("  [kql takes the first rows, not a random sample]", out); break;
   default: break;
   }
   fputc('\n', out);

@@ -44,6 +44,8 @@ typedef struct exec_ctx {
   uint64_t rows_bad;   /* values that did not fit their column's type */
   char bad_first[512]; /* where the first of them was */
   bool strict;         /* treat a value that does not fit as an error */
+  bool failed;         /* an error inside an expression (a subquery): 'd' says why */
+  struct subq_cache *subq; /* results of subqueries (in (T), toscalar(T)), run once */
 } exec_ctx;
 
 typedef struct op op;
@@ -67,6 +69,10 @@ KQL_INTERNAL void exec_free(op *o);
 /* Write the pipeline of 'n' (source text 'src'), the source first, one step a line. */
 KQL_INTERNAL void exec_explain(const ast *n, const char *src, FILE *out);
 
+/* The first-column values of subquery 'n' (run once per query run, then cached);
+** false after an error (x->failed set). */
+KQL_INTERNAL bool exec_subquery(exec_ctx *x, const ast *n, const kql_value **vals, size_t *count);
+
 /* Batches. */
 KQL_INTERNAL batch *batch_new(arena *a, int ncols);
 KQL_INTERNAL void batch_free(batch *b);
@@ -89,5 +95,11 @@ KQL_INTERNAL op *op_summarize_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_take_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_sort_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_count_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_values_new(exec_ctx *x, const ast *n);
+KQL_INTERNAL op *op_range_new(exec_ctx *x, const ast *n);
+KQL_INTERNAL op *op_union_new(exec_ctx *x, const ast *n);
+KQL_INTERNAL op *op_join_new(exec_ctx *x, const ast *n, op *left, kql_diag *d);
+KQL_INTERNAL op *op_mvexpand_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);
 
 #endif /* KQL_EXEC_H */

@@ -223,37 +223,59 @@ static kql_value eval_between(exec_ctx *x, arena *tmp, const ast *n, const batch
   return val_bool(n->op == OP_BETWEEN ? in : !in);
 }
 
+/* The values of list element 'e' for this row: a subquery's first column, a dynamic array's
+** elements, or the value itself.  Sets '*vals' (in 'tmp' or cached) and returns the count. */
+static size_t list_values(exec_ctx *x, arena *tmp, const ast *e, const batch *b, int row,
+                          const kql_value **vals, kql_value *one) {
+  if (e->flags & 0x100) {
+    size_t k = 0;
+    if (!exec_subquery(x, e, vals, &k)) return 0;
+    return k;
+  }
+  expr_eval(x, tmp, e, b, row, one);
+  if (one->type == KQL_T_DYNAMIC && !one->isnull && one->u.s.n && one->u.s.p[0] == '[') {
+    kql_value *items;
+    size_t k = json_dyn_elements(tmp, *one, false, &items);
+    for (size_t i = 0; i < k; i++) items[i] = undyn(tmp, items[i]);
+    *vals = items;
+    return k;
+  }
+  *vals = one;
+  return 1;
+}
+
 static kql_value eval_inlist(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row) {
   kql_value v;
   expr_eval(x, tmp, n->a, b, row, &v);
+  v = undyn(tmp, v);
   bool neg = n->op == OP_NIN || n->op == OP_NIN_CI;
-  if (n->op == OP_HAS_ANY || n->op == OP_HAS_ALL) {
-    kql_value s = as_text(tmp, v);
-    bool all = n->op == OP_HAS_ALL;
-    for (int i = 0; i < n->list.n; i++) {
-      kql_value e;
-      expr_eval(x, tmp, n->list.v[i], b, row, &e);
-      kql_value t = as_text(tmp, e);
-      bool hit = strop_apply(OP_HAS, s.u.s.p, s.u.s.n, t.u.s.p, t.u.s.n);
-      if (hit && !all) return val_bool(true);
-      if (!hit && all) return val_bool(false);
-    }
-    return val_bool(all);
-  }
-  if (v.isnull && v.type != KQL_T_STRING) return val_bool(neg);
+  bool any = n->op == OP_HAS_ANY, all = n->op == OP_HAS_ALL;
   bool ci = n->op == OP_IN_CI || n->op == OP_NIN_CI;
+  kql_value s = (any || all || ci) ? as_text(tmp, v) : v;
+  if (!any && !all && v.isnull && v.type != KQL_T_STRING) return val_bool(neg);
   for (int i = 0; i < n->list.n; i++) {
-    kql_value e;
-    expr_eval(x, tmp, n->list.v[i], b, row, &e);
-    bool eq;
-    if (ci) {
-      kql_value sl = as_text(tmp, v), sr = as_text(tmp, e);
-      eq = strop_eq_ci(sl.u.s.p, sl.u.s.n, sr.u.s.p, sr.u.s.n);
-    } else {
-      eq = compare(tmp, v, e) == 0;
+    const kql_value *vals;
+    kql_value one;
+    size_t k = list_values(x, tmp, n->list.v[i], b, row, &vals, &one);
+    for (size_t j = 0; j < k; j++) {
+      bool hit;
+      if (any || all) {
+        kql_value t = as_text(tmp, vals[j]);
+        hit = strop_apply(OP_HAS, s.u.s.p, s.u.s.n, t.u.s.p, t.u.s.n);
+        if (hit && any) return val_bool(true);
+        if (!hit && all) return val_bool(false);
+        continue;
+      }
+      if (ci) {
+        kql_value t = as_text(tmp, vals[j]);
+        hit = strop_eq_ci(s.u.s.p, s.u.s.n, t.u.s.p, t.u.s.n);
+      } else {
+        hit = compare(tmp, v, vals[j]) == 0;
+      }
+      if (hit) return val_bool(!neg);
     }
-    if (eq) return val_bool(!neg);
   }
+  if (any || all) return val_bool(all);
   return val_bool(neg);
 }
 
@@ -265,6 +287,17 @@ void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, k
     else *out = b->cols[n->col][row];
     return;
   case AST_CALL: {
+    if (n->let) { /* a let function's body */
+      expr_eval(x, tmp, n->let, b, row, out);
+      return;
+    }
+    if (!n->fn) { /* toscalar(subquery) */
+      const kql_value *vals;
+      size_t k;
+      if (exec_subquery(x, n->b, &vals, &k) && k) *out = vals[0];
+      else *out = val_null(n->type);
+      return;
+    }
     kql_value args[16];
     int k = n->list.n < 16 ? n->list.n : 16;
     for (int i = 0; i < k; i++) expr_eval(x, tmp, n->list.v[i], b, row, &args[i]);

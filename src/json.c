@@ -578,6 +578,60 @@ kql_value json_make_array(arena *a, const kql_value *v, size_t n) {
   return sb_finish(a, &b, KQL_T_DYNAMIC);
 }
 
+size_t json_dyn_elements(arena *a, kql_value d, bool bag_as_array, kql_value **out) {
+  if (d.isnull || d.type != KQL_T_DYNAMIC || d.u.s.n == 0 ||
+      (d.u.s.n == 4 && memcmp(d.u.s.p, "null", 4) == 0)) {
+    *out = arena_alloc(a, sizeof(kql_value));
+    (*out)[0] = val_null(KQL_T_DYNAMIC);
+    return 1;
+  }
+  char c = d.u.s.p[0];
+  if (c != '[' && c != '{') {
+    *out = arena_alloc(a, sizeof(kql_value));
+    (*out)[0] = d;
+    return 1;
+  }
+  cJSON *root = cJSON_ParseWithLength(d.u.s.p, d.u.s.n);
+  if (!root) {
+    *out = NULL;
+    return 0;
+  }
+  size_t n = (size_t)cJSON_GetArraySize(root), i = 0;
+  *out = arena_alloc(a, sizeof(kql_value) * (n ? n : 1));
+  for (cJSON *ch = root->child; ch && i < n; ch = ch->next, i++) {
+    if (c == '[') {
+      (*out)[i] = print_node(a, ch);
+      continue;
+    }
+    kql_value v = print_node(a, ch);
+    sbuf b = {0};
+    sb_put(&b, bag_as_array ? "[" : "{", 1);
+    sb_json_string(&b, ch->string ? ch->string : "", ch->string ? strlen(ch->string) : 0);
+    sb_put(&b, bag_as_array ? "," : ":", 1);
+    sb_put(&b, v.u.s.p, v.u.s.n);
+    sb_put(&b, bag_as_array ? "]" : "}", 1);
+    (*out)[i] = sb_finish(a, &b, KQL_T_DYNAMIC);
+  }
+  cJSON_Delete(root);
+  return i;
+}
+
+kql_value json_dyn_cast(arena *a, kql_value d, kql_type t) {
+  if (t == KQL_T_DYNAMIC) return d;
+  if (d.isnull || d.type != KQL_T_DYNAMIC) return val_null(t);
+  cJSON *root = cJSON_ParseWithLength(d.u.s.p, d.u.s.n);
+  kql_value v = val_null(t);
+  if (root && (t == KQL_T_STRING || t == KQL_T_GUID) && !cJSON_IsString(root)) {
+    /* a string target takes any scalar's text, as tostring would */
+    if (!cJSON_IsObject(root) && !cJSON_IsArray(root) && !cJSON_IsNull(root))
+      v = val_strtype(t, arena_strndup(a, d.u.s.p, d.u.s.n), d.u.s.n);
+  } else if (root && json_to_value(root, t, a, &v) != JSON_FIT_OK) {
+    v = val_null(t);
+  }
+  cJSON_Delete(root);
+  return v;
+}
+
 /* ---- output ---- */
 
 void json_write_string(FILE *f, const char *s, size_t n) {
@@ -617,4 +671,245 @@ void json_write_value(FILE *f, const kql_value *v) {
   case KQL_T_DYNAMIC: fwrite(v->u.s.p, 1, v->u.s.n, f); break;
   default: fputs("null", f); break;
   }
+}
+
+/* ---- walking and building dynamic values, without cJSON (for src/func) ---- */
+
+static const char *jw_blank(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  return p;
+}
+
+/* Skip one JSON value starting at 'p'; returns the byte after it, or NULL on bad text. */
+static const char *jw_skip(const char *p, const char *end) {
+  p = jw_blank(p, end);
+  if (p >= end) return NULL;
+  if (*p == '"') {
+    for (p++; p < end; p++) {
+      if (*p == '\\') p++;
+      else if (*p == '"') return p + 1;
+    }
+    return NULL;
+  }
+  if (*p == '[' || *p == '{') {
+    int depth = 0;
+    for (; p < end; p++) {
+      if (*p == '"') {
+        p = jw_skip(p, end);
+        if (!p) return NULL;
+        p--;
+      } else if (*p == '[' || *p == '{') depth++;
+      else if (*p == ']' || *p == '}') {
+        if (--depth == 0) return p + 1;
+      }
+    }
+    return NULL;
+  }
+  const char *s = p;
+  while (p < end && *p != ',' && *p != ']' && *p != '}' && *p != ':' && *p != ' ' &&
+         *p != '\n' && *p != '\r' && *p != '\t')
+    p++;
+  return p > s ? p : NULL;
+}
+
+json_kind json_kind_of(const char *p, size_t n) {
+  const char *end = p + n;
+  p = jw_blank(p, end);
+  if (p >= end) return JSON_K_INVALID;
+  switch (*p) {
+  case 'n': return JSON_K_NULL;
+  case 't':
+  case 'f': return JSON_K_BOOL;
+  case '"': return JSON_K_STRING;
+  case '[': return JSON_K_ARRAY;
+  case '{': return JSON_K_OBJECT;
+  default: return (*p == '-' || isdigit((unsigned char)*p)) ? JSON_K_NUMBER : JSON_K_INVALID;
+  }
+}
+
+json_kind json_dyn_kind(kql_value d) {
+  if (d.isnull) return JSON_K_NULL;
+  if (d.type != KQL_T_DYNAMIC) return JSON_K_INVALID;
+  return json_kind_of(d.u.s.p, d.u.s.n);
+}
+
+bool json_iter_begin(json_iter *it, kql_value d) {
+  it->p = it->end = NULL;
+  it->obj = false;
+  json_kind k = json_dyn_kind(d);
+  if (k != JSON_K_ARRAY && k != JSON_K_OBJECT) return false;
+  const char *end = d.u.s.p + d.u.s.n;
+  const char *p = jw_blank(d.u.s.p, end);
+  it->p = p + 1;
+  it->end = end;
+  it->obj = k == JSON_K_OBJECT;
+  return true;
+}
+
+bool json_iter_next(json_iter *it, arena *a, kql_value *key, kql_value *val) {
+  if (!it->p) return false;
+  const char *p = jw_blank(it->p, it->end);
+  if (p < it->end && *p == ',') p = jw_blank(p + 1, it->end);
+  if (p >= it->end || *p == ']' || *p == '}') {
+    it->p = NULL;
+    return false;
+  }
+  if (it->obj) {
+    const char *k = p;
+    p = jw_skip(p, it->end);
+    if (!p || *k != '"') {
+      it->p = NULL;
+      return false;
+    }
+    if (key) *key = json_str_decode(a, k, (size_t)(p - k));
+    p = jw_blank(p, it->end);
+    if (p >= it->end || *p != ':') {
+      it->p = NULL;
+      return false;
+    }
+    p = jw_blank(p + 1, it->end);
+  }
+  const char *v = p;
+  p = jw_skip(p, it->end);
+  if (!p) {
+    it->p = NULL;
+    return false;
+  }
+  *val = val_strtype(KQL_T_DYNAMIC, v, (size_t)(p - v));
+  it->p = p;
+  return true;
+}
+
+int64_t json_array_length(kql_value d) {
+  json_iter it;
+  if (json_dyn_kind(d) != JSON_K_ARRAY || !json_iter_begin(&it, d)) return -1;
+  int64_t n = 0;
+  kql_value v;
+  while (json_iter_next(&it, NULL, NULL, &v)) n++;
+  return n;
+}
+
+static int jw_hex4(const char *p) {
+  int v = 0;
+  for (int i = 0; i < 4; i++) {
+    int c = p[i], d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+    else return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+static size_t jw_utf8(char *o, unsigned long cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | (cp >> 6)), o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | (cp >> 12)), o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | (cp >> 18)), o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+kql_value json_str_decode(arena *a, const char *p, size_t n) {
+  if (n < 2 || p[0] != '"') return val_str("", 0);
+  const char *s = p + 1, *end = p + n - 1;
+  if (!memchr(s, '\\', (size_t)(end - s))) return val_str(s, (size_t)(end - s));
+  char *o = arena_alloc(a, (size_t)(end - s) + 1);
+  size_t k = 0;
+  while (s < end) {
+    if (*s != '\\' || s + 1 >= end) {
+      o[k++] = *s++;
+      continue;
+    }
+    char c = s[1];
+    s += 2;
+    switch (c) {
+    case 'n': o[k++] = '\n'; break;
+    case 'r': o[k++] = '\r'; break;
+    case 't': o[k++] = '\t'; break;
+    case 'b': o[k++] = '\b'; break;
+    case 'f': o[k++] = '\f'; break;
+    case 'u': {
+      int cp = end - s >= 4 ? jw_hex4(s) : -1;
+      if (cp < 0) break;
+      s += 4;
+      unsigned long u = (unsigned long)cp;
+      if (cp >= 0xD800 && cp < 0xDC00 && end - s >= 6 && s[0] == '\\' && s[1] == 'u') {
+        int lo = jw_hex4(s + 2);
+        if (lo >= 0xDC00 && lo < 0xE000) {
+          u = 0x10000 + (((unsigned long)cp - 0xD800) << 10) + ((unsigned long)lo - 0xDC00);
+          s += 6;
+        }
+      }
+      k += jw_utf8(o + k, u);
+      break;
+    }
+    default: o[k++] = c; break;
+    }
+  }
+  return val_str(o, k);
+}
+
+kql_value json_dyn_scalar(arena *a, kql_value d) {
+  switch (json_dyn_kind(d)) {
+  case JSON_K_NULL: return val_null(KQL_T_DYNAMIC);
+  case JSON_K_BOOL: return val_bool(jw_blank(d.u.s.p, d.u.s.p + d.u.s.n)[0] == 't');
+  case JSON_K_STRING: return json_str_decode(a, d.u.s.p, d.u.s.n);
+  case JSON_K_NUMBER: {
+    char buf[64], *end;
+    if (d.u.s.n >= sizeof buf) return d;
+    memcpy(buf, d.u.s.p, d.u.s.n);
+    buf[d.u.s.n] = 0;
+    if (!strpbrk(buf, ".eE")) {
+      long long i = strtoll(buf, &end, 10);
+      if (!*end) return val_long(i);
+    }
+    double r = strtod(buf, &end);
+    return *end ? d : val_real(r);
+  }
+  default: return d;
+  }
+}
+
+void json_buf_raw(json_buf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    while (cap < b->n + n + 1) cap *= 2;
+    char *p = arena_alloc(b->a, cap);
+    if (b->n) memcpy(p, b->p, b->n);
+    b->p = p;
+    b->cap = cap;
+  }
+  if (n) memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = 0;
+}
+
+void json_buf_str(json_buf *b, const char *s, size_t n) {
+  sbuf t = {0};
+  sb_json_string(&t, s, n);
+  json_buf_raw(b, t.p, t.n);
+  free(t.p);
+}
+
+void json_buf_value(json_buf *b, const kql_value *v) {
+  sbuf t = {0};
+  sb_value(&t, v);
+  json_buf_raw(b, t.p ? t.p : "", t.n);
+  free(t.p);
+}
+
+kql_value json_buf_dynamic(const json_buf *b) {
+  return val_strtype(KQL_T_DYNAMIC, b->p ? b->p : "", b->n);
 }

@@ -56,6 +56,15 @@ KQL_INTERNAL kql_value json_dyn_tostring(arena *a, kql_value d);
 /* Build a JSON array text from 'n' values. */
 KQL_INTERNAL kql_value json_make_array(arena *a, const kql_value *v, size_t n);
 
+/* The top-level elements of dynamic 'd' for mv-expand, as dynamic values in 'a': an
+** array's items; a property bag's entries as one-entry bags ({"k":v}), or as ["k",v] when
+** 'bag_as_array'; a null as one null; any other scalar as itself.  Returns the count; '*out'
+** is set to an arena array. */
+KQL_INTERNAL size_t json_dyn_elements(arena *a, kql_value d, bool bag_as_array, kql_value **out);
+/* Cast dynamic scalar 'd' to type 't' as mv-expand's "to typeof(t)" does: a value of
+** another JSON type becomes null. */
+KQL_INTERNAL kql_value json_dyn_cast(arena *a, kql_value d, kql_type t);
+
 /* Write 'v' as a JSON value to 'f' (DESIGN.md section 5). */
 KQL_INTERNAL void json_write_value(FILE *f, const kql_value *v);
 /* Write 's' as a JSON string literal. */
@@ -63,5 +72,62 @@ KQL_INTERNAL void json_write_string(FILE *f, const char *s, size_t n);
 /* Format a real the way Kusto prints it (shortest round-trip, "NaN", "Infinity"); returns
 ** length; 'buf' holds >= 40 bytes. */
 KQL_INTERNAL size_t json_format_real(double r, char *buf);
+
+/* ---- walking and building dynamic values, without cJSON (for src/func) ----
+** A dynamic value is compact JSON text; these read it in place and build new text in an
+** arena, so the functions of src/func never parse a whole tree.  Views returned point into
+** the walked value's text and live as long as it does. */
+
+/* What JSON text 'p' (of 'n' bytes) holds, from its first non-blank byte. */
+typedef enum json_kind {
+  JSON_K_INVALID, /* empty or not JSON */
+  JSON_K_NULL,    /* null */
+  JSON_K_BOOL,    /* true or false */
+  JSON_K_NUMBER,  /* a number */
+  JSON_K_STRING,  /* "..." */
+  JSON_K_ARRAY,   /* [...] */
+  JSON_K_OBJECT   /* {...} */
+} json_kind;
+KQL_INTERNAL json_kind json_kind_of(const char *p, size_t n);
+/* The kind of dynamic 'd': JSON_K_NULL for a null value of any type, JSON_K_INVALID when 'd'
+** is not dynamic. */
+KQL_INTERNAL json_kind json_dyn_kind(kql_value d);
+
+/* Iterator over the elements of an array or the members of an object. */
+typedef struct json_iter {
+  const char *p;   /* next byte to read */
+  const char *end; /* one past the container's text */
+  bool obj;        /* iterating an object's members */
+} json_iter;
+/* Start iterating dynamic 'd'; false (and an empty iterator) when 'd' is neither an array nor
+** an object. */
+KQL_INTERNAL bool json_iter_begin(json_iter *it, kql_value d);
+/* Next element: '*val' is its JSON text as a dynamic view; for an object, '*key' (when not
+** NULL) is the member name decoded into 'a'.  Returns false at the end or on bad text. */
+KQL_INTERNAL bool json_iter_next(json_iter *it, arena *a, kql_value *key, kql_value *val);
+/* Number of elements of array 'd', or -1 when 'd' is not an array. */
+KQL_INTERNAL int64_t json_array_length(kql_value d);
+
+/* Decode JSON string literal text 'p' (with its quotes) into a string value in 'a'. */
+KQL_INTERNAL kql_value json_str_decode(arena *a, const char *p, size_t n);
+/* A dynamic scalar as a plain value: a JSON string becomes a string, a whole number a long,
+** another number a real, true/false a bool, null a null dynamic; arrays and objects are
+** returned as they are. */
+KQL_INTERNAL kql_value json_dyn_scalar(arena *a, kql_value d);
+
+/* Growable JSON text in an arena (abandoned blocks stay in the arena until it is reset). */
+typedef struct json_buf {
+  arena *a;    /* where the text lives */
+  char *p;     /* the text */
+  size_t n;    /* bytes used */
+  size_t cap;  /* room */
+} json_buf;
+KQL_INTERNAL void json_buf_raw(json_buf *b, const char *s, size_t n);
+/* Append 's' as a JSON string literal. */
+KQL_INTERNAL void json_buf_str(json_buf *b, const char *s, size_t n);
+/* Append value 'v' as it appears inside a dynamic value (as json_make_array writes it). */
+KQL_INTERNAL void json_buf_value(json_buf *b, const kql_value *v);
+/* The text built so far, as a dynamic value (the buffer stays usable). */
+KQL_INTERNAL kql_value json_buf_dynamic(const json_buf *b);
 
 #endif /* KQL_JSON_H */

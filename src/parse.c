@@ -3,6 +3,7 @@
 ** holds the helpers the grammar actions call: word classification for the scanner,
 ** literal decoding (through lit.c and json.c) and AST construction with error reporting.
 */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -82,23 +83,63 @@ static const struct {
     {"project", TOK_PROJECT}, {"extend", TOK_EXTEND}, {"take", TOK_TAKE},
     {"limit", TOK_TAKE},      {"sort", TOK_SORT},     {"order", TOK_SORT},
     {"top", TOK_TOP},         {"count", TOK_COUNT},   {"distinct", TOK_DISTINCT},
+    {"join", TOK_JOIN},       {"lookup", TOK_LOOKUP}, {"union", TOK_UNION},
+    {"project-away", TOK_PROJECT_AWAY},       {"project-keep", TOK_PROJECT_KEEP},
+    {"project-rename", TOK_PROJECT_RENAME},   {"project-reorder", TOK_PROJECT_REORDER},
+    {"mv-expand", TOK_MVEXPAND}, {"mvexpand", TOK_MVEXPAND}, {"parse", TOK_PARSE},
+    {"parse-where", TOK_PARSE}, {"render", TOK_RENDER}, {"serialize", TOK_SERIALIZE},
+    {"as", TOK_AS},           {"getschema", TOK_GETSCHEMA}, {"sample", TOK_SAMPLE},
+    {"invoke", TOK_INVOKE},   {"evaluate", TOK_EVALUATE},
+};
+
+/* Tabular sources that start a statement. */
+static const struct {
+  const char *word;
+  int tok;
+} source_ops[] = {
+    {"print", TOK_PRINT}, {"datatable", TOK_DATATABLE}, {"range", TOK_RANGE},
+    {"union", TOK_UNION}, {"externaldata", TOK_EXTERNALDATA}, {"evaluate", TOK_EVALUATE},
+};
+
+/* Operator option names (kind=inner, withsource=T, hint.strategy=shuffle, ...). */
+static const char *const option_names[] = {
+    "kind", "withsource", "isfuzzy", "bagexpand", "with_itemindex", "flags", "decodeblocks",
+    "bin_legacy", "hint", "withSource",
 };
 
 /* Kusto's other tabular operators: recognised, and rejected as not supported yet. */
 static const char *const unsupported_ops[] = {
-    "as", "consume", "evaluate", "extend-columns", "externaldata", "facet", "find", "fork",
-    "getschema", "invoke", "join", "lookup", "make-series", "mv-apply", "mv-expand",
-    "mvapply", "mvexpand", "parse", "parse-kv", "parse-where", "partition", "print",
-    "project-away", "project-keep", "project-rename", "project-reorder", "project-smart",
-    "range", "reduce", "render", "sample", "sample-distinct", "scan", "search", "serialize",
-    "top-hitters", "top-nested", "union", "macro-expand", "graph-match", "make-graph",
+    "consume", "extend-columns", "externaldata", "facet", "find", "fork", "make-series",
+    "mv-apply", "mvapply", "parse-kv", "partition", "print", "project-smart", "range",
+    "reduce", "sample-distinct", "scan", "search", "top-hitters", "top-nested",
+    "macro-expand", "graph-match", "make-graph",
 };
 
 /* Words that begin a tabular source kql does not have yet. */
 static const char *const unsupported_sources[] = {
-    "datatable", "externaldata", "print", "range", "union", "search", "find", "evaluate",
-    "declare", "set", "alias", "pattern", "restrict", "materialize",
+    "search", "find", "declare", "set", "alias", "pattern", "restrict",
 };
+
+/* The next non-blank byte after offset 'off' of the query, and the one after it. */
+static void peek(const kql_lexer *lx, uint32_t off, char *c1, char *c2) {
+  const kql_parser *p = lx->p;
+  while (off < p->len && (p->src[off] == ' ' || p->src[off] == '\t' || p->src[off] == '\r' ||
+                          p->src[off] == '\n'))
+    off++;
+  *c1 = off < p->len ? p->src[off] : 0;
+  *c2 = off + 1 < p->len ? p->src[off + 1] : 0;
+}
+
+/* True when the next word after offset 'off' is 'w'. */
+static bool next_word_is(const kql_lexer *lx, uint32_t off, const char *w) {
+  const kql_parser *p = lx->p;
+  while (off < p->len && (p->src[off] == ' ' || p->src[off] == '\t' || p->src[off] == '\r' ||
+                          p->src[off] == '\n'))
+    off++;
+  size_t n = strlen(w);
+  return off + n <= p->len && memcmp(p->src + off, w, n) == 0 &&
+         (off + n == p->len || !(isalnum((unsigned char)p->src[off + n]) || p->src[off + n] == '_'));
+}
 
 int parse_word_op(const char *w, size_t n) {
   for (size_t i = 0; i < KQL_ARRAY_LEN(word_ops); i++)
@@ -123,15 +164,41 @@ int lex_word(kql_lexer *lx, const char *s, size_t n, int *op) {
   if (s[0] == '!') return TOK_INVALID;
   if (lx->prev == TOK_PIPE) {
     for (size_t k = 0; k < KQL_ARRAY_LEN(pipe_ops); k++)
-      if (strlen(pipe_ops[k].word) == n && memcmp(pipe_ops[k].word, s, n) == 0)
+      if (strlen(pipe_ops[k].word) == n && memcmp(pipe_ops[k].word, s, n) == 0) {
+        if (n == 11 && memcmp(s, "parse-where", 11) == 0) *op = 1;
         return pipe_ops[k].tok;
+      }
     if (in_list(unsupported_ops, KQL_ARRAY_LEN(unsupported_ops), s, n)) return TOK_UNSUPPORTED;
     return TOK_BADOP;
   }
-  if ((lx->prev == 0 || lx->prev == TOK_SEMI || lx->prev == TOK_ASSIGN ||
-       (lx->prev == TOK_LPAREN && !(n == 5 && memcmp(s, "range", 5) == 0))) &&
-      in_list(unsupported_sources, KQL_ARRAY_LEN(unsupported_sources), s, n))
-    return TOK_UNSUPPORTED;
+  bool stmt_start = lx->prev == 0 || lx->prev == TOK_SEMI || lx->prev == TOK_ASSIGN ||
+                    lx->prev == TOK_LPAREN || lx->prev == TOK_LBRACE;
+  if (stmt_start) {
+    char c1, c2;
+    peek(lx, lx->off, &c1, &c2);
+    for (size_t k = 0; k < KQL_ARRAY_LEN(source_ops); k++)
+      if (strlen(source_ops[k].word) == n && memcmp(source_ops[k].word, s, n) == 0 &&
+          !(source_ops[k].tok == TOK_RANGE && c1 == '(')) {
+        if (source_ops[k].tok == TOK_RANGE) lx->range = true;
+        return source_ops[k].tok;
+      }
+    if (in_list(unsupported_sources, KQL_ARRAY_LEN(unsupported_sources), s, n))
+      return TOK_UNSUPPORTED;
+  }
+  if (n == 4 && memcmp(s, "view", 4) == 0 && lx->prev == TOK_ASSIGN) return TOK_VIEW;
+  if (n == 4 && memcmp(s, "with", 4) == 0) return TOK_WITH;
+  if (n == 2 && memcmp(s, "on", 2) == 0) return TOK_ON;
+  if (n == 2 && memcmp(s, "to", 2) == 0 && (lx->range || next_word_is(lx, lx->off, "typeof"))) {
+    lx->range = false;
+    return TOK_TO;
+  }
+  if (lx->opts) {
+    char c1, c2;
+    peek(lx, lx->off, &c1, &c2);
+    bool hint = n > 5 && memcmp(s, "hint.", 5) == 0;
+    if (c1 == '=' && c2 != '=' && (hint || in_list(option_names, KQL_ARRAY_LEN(option_names), s, n)))
+      return TOK_OPTNAME;
+  }
   if (memchr(s, '-', n) || s[n - 1] == '~') return TOK_IDENT; /* the scanner splits it */
   return TOK_IDENT;
 }
@@ -139,6 +206,16 @@ int lex_word(kql_lexer *lx, const char *s, size_t n, int *op) {
 int lex_note(kql_lexer *lx, int tok) {
   lx->prev2 = lx->prev;
   lx->prev = tok;
+  /* options may follow these operators: kind=..., hint.x=..., withsource=... */
+  switch (tok) {
+  case TOK_JOIN: case TOK_LOOKUP: case TOK_UNION: case TOK_SUMMARIZE: case TOK_MVEXPAND:
+  case TOK_PARSE: case TOK_TAKE: case TOK_DISTINCT: case TOK_EVALUATE:
+    lx->opts = 1;
+    break;
+  case TOK_OPTNAME: lx->opts = lx->opts ? 2 : 0; break;
+  case TOK_ASSIGN: lx->opts = lx->opts == 2 ? 3 : 0; break;
+  default: lx->opts = lx->opts == 3 ? 1 : 0; break;
+  }
   return tok;
 }
 
@@ -418,8 +495,9 @@ ast *parse_let(kql_parser *p, kql_span sp, const char *name, ast *value) {
   return n;
 }
 
-ast *parse_summarize(kql_parser *p, kql_span sp, ast_list aggs, ast_list *by) {
+ast *parse_summarize(kql_parser *p, kql_span sp, ast_list opts, ast_list aggs, ast_list *by) {
   ast *n = ast_new(p->a, AST_SUMMARIZE, sp);
+  n->opts = opts;
   n->list = aggs;
   if (by) n->by = *by;
   return n;
@@ -520,11 +598,164 @@ ast *parse_paren(kql_parser *p, kql_span sp, ast *e) {
   return e;
 }
 
+ast *parse_wildcard(kql_parser *p, kql_span sp) {
+  ast *n = ast_new(p->a, AST_STAR, sp);
+  n->name = span_text(p, sp);
+  return n;
+}
+
+ast *parse_option(kql_parser *p, kql_span sp, kql_span namesp, ast *value) {
+  ast *n = ast_new(p->a, AST_OPTION, sp);
+  n->name = span_text(p, namesp);
+  n->a = value;
+  return n;
+}
+
+ast *parse_func(kql_parser *p, kql_span sp, ast_list params, ast_list body, bool view) {
+  ast *n = ast_new(p->a, AST_FUNC, sp);
+  n->by = params;
+  n->list = body;
+  n->flags = view;
+  return n;
+}
+
+ast *parse_param(kql_parser *p, kql_span sp, const char *name, kql_span typesp, ast *def) {
+  ast *n = ast_new(p->a, AST_PARAM, sp);
+  n->name = name;
+  n->a = def;
+  if (typesp.end > typesp.start && !(typesp.start == sp.start)) {
+    int t = val_type_from_name(p->src + typesp.start, typesp.end - typesp.start);
+    if (t < 0 && first_error(p))
+      diag_set(p->diag, KQL_ERR_SYNTAX, typesp, "unknown type '%s'", span_text(p, typesp));
+    n->op = t < 0 ? KQL_T_NULL : t;
+  } else {
+    n->op = KQL_T_STRING; /* parse: a capture without a type is a string */
+  }
+  return n;
+}
+
+ast *parse_tabparam(kql_parser *p, kql_span sp, const char *name, ast_list cols) {
+  ast *n = ast_new(p->a, AST_PARAM, sp);
+  n->name = name;
+  n->flags = 1;
+  n->by = cols;
+  return n;
+}
+
+kql_span parse_bracket_inner(kql_parser *p, kql_span sp) {
+  const char *s = p->src + sp.start;
+  size_t n = sp.end - sp.start, b = 1, e = n - 1;
+  while (b < e && is_blank(s[b])) b++;
+  while (e > b && is_blank(s[e - 1])) e--;
+  return (kql_span){sp.start + (uint32_t)b, sp.start + (uint32_t)e};
+}
+
+ast *parse_datatable(kql_parser *p, kql_span sp, ast_list cols, ast_list values) {
+  ast *n = ast_new(p->a, AST_DATATABLE, sp);
+  n->by = cols;
+  n->list = values;
+  return n;
+}
+
+static bool word_is(kql_parser *p, kql_span sp, const char *w) {
+  return sp.end - sp.start == strlen(w) && memcmp(p->src + sp.start, w, strlen(w)) == 0;
+}
+
+ast *parse_range(kql_parser *p, kql_span sp, const char *col, kql_span fromsp, ast *from,
+                 ast *to, kql_span stepsp, ast *step) {
+  if (!word_is(p, fromsp, "from") && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, fromsp, "expected 'from' in range");
+  if (!word_is(p, stepsp, "step") && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, stepsp, "expected 'step' in range");
+  ast *n = ast_new(p->a, AST_RANGE, sp);
+  n->name = col;
+  n->a = from;
+  n->b = to;
+  n->c = step;
+  return n;
+}
+
+ast *parse_union(kql_parser *p, kql_span sp, ast_list opts, ast_list srcs) {
+  ast *n = ast_new(p->a, AST_UNION, sp);
+  n->opts = opts;
+  n->list = srcs;
+  return n;
+}
+
+ast *parse_externaldata(kql_parser *p, kql_span sp, ast_list cols, ast_list urls, ast_list props) {
+  ast *n = ast_new(p->a, AST_EXTERNALDATA, sp);
+  n->by = cols;
+  n->list = urls;
+  n->opts = props;
+  return n;
+}
+
+ast *parse_join(kql_parser *p, kql_span sp, ast_kind k, ast_list opts, ast *right, ast_list keys) {
+  ast *n = ast_new(p->a, k, sp);
+  n->opts = opts;
+  n->b = right;
+  n->list = keys;
+  return n;
+}
+
+ast *parse_mvexpand(kql_parser *p, kql_span sp, ast_list opts, ast_list items, ast *limit) {
+  ast *n = ast_new(p->a, AST_MVEXPAND, sp);
+  n->opts = opts;
+  n->list = items;
+  n->a = limit;
+  return n;
+}
+
+ast *parse_mvexpand_limit(kql_parser *p, kql_span sp, ast_list opts, ast_list items,
+                          const char *word, kql_span wordsp, ast *limit) {
+  (void)word;
+  if (!word_is(p, wordsp, "limit") && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, wordsp, "unexpected '%s' after mv-expand columns", span_text(p, wordsp));
+  return parse_mvexpand(p, sp, opts, items, limit);
+}
+
+ast *parse_mvitem_type(kql_parser *p, kql_span sp, ast *item, const char *fn, kql_span fnsp,
+                       kql_span typesp) {
+  (void)fn;
+  if (!word_is(p, fnsp, "typeof") && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, fnsp, "expected typeof(type) after 'to'");
+  int t = val_type_from_name(p->src + typesp.start, typesp.end - typesp.start);
+  if (t < 0 && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, typesp, "unknown type '%s'", span_text(p, typesp));
+  ast *n = ast_new(p->a, AST_PARAM, sp);
+  n->a = item;
+  n->op = t < 0 ? KQL_T_DYNAMIC : t;
+  n->flags = 2; /* an mv-expand column with a target type */
+  return n;
+}
+
+ast *parse_parse(kql_parser *p, kql_span sp, int where, ast_list opts, ast *src, ast_list elems) {
+  ast *n = ast_new(p->a, AST_PARSE, sp);
+  n->flags = where;
+  n->opts = opts;
+  n->a = src;
+  n->list = elems;
+  return n;
+}
+
+ast *parse_render(kql_parser *p, kql_span sp, const char *kind, ast_list props) {
+  ast *n = ast_new(p->a, AST_RENDER, sp);
+  n->name = kind;
+  n->list = props;
+  return n;
+}
+
+ast *parse_as(kql_parser *p, kql_span sp, const char *name) {
+  ast *n = ast_new(p->a, AST_AS, sp);
+  n->name = name;
+  return n;
+}
+
 /* ---- driver ---- */
 
 ast *kql_parse(arena *a, const char *src, size_t len, kql_diag *d) {
   kql_parser p = {a, src, len, d, false, NULL};
-  kql_lexer lx = {0, 0, 0, &p};
+  kql_lexer lx = {.p = &p};
   yyscan_t scanner;
   if (len > INT32_MAX) {
     diag_nospan(d, KQL_ERR_USAGE, "query is too long");

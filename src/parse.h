@@ -22,6 +22,8 @@ typedef struct kql_lexer {
   uint32_t off;      /* byte offset of the next token */
   int prev;          /* previous token kind, for context-sensitive words */
   int prev2;         /* the one before */
+  int opts;          /* 1: an operator that takes options was just read; 2, 3: inside one */
+  bool range;        /* a 'range' source awaits its 'to' */
   kql_parser *p;     /* the parse */
 } kql_lexer;
 
@@ -44,7 +46,33 @@ KQL_INTERNAL ast *parse_list_node(kql_parser *p, kql_span sp, ast_kind k, ast_li
 KQL_INTERNAL ast_list parse_list1(kql_parser *p, ast *n);
 KQL_INTERNAL ast_list parse_list_add(kql_parser *p, ast_list l, ast *n);
 KQL_INTERNAL ast *parse_let(kql_parser *p, kql_span sp, const char *name, ast *value);
-KQL_INTERNAL ast *parse_summarize(kql_parser *p, kql_span sp, ast_list aggs, ast_list *by);
+KQL_INTERNAL ast *parse_summarize(kql_parser *p, kql_span sp, ast_list opts, ast_list aggs,
+                                  ast_list *by);
+KQL_INTERNAL ast *parse_wildcard(kql_parser *p, kql_span sp);
+KQL_INTERNAL ast *parse_option(kql_parser *p, kql_span sp, kql_span namesp, ast *value);
+KQL_INTERNAL ast *parse_func(kql_parser *p, kql_span sp, ast_list params, ast_list body, bool view);
+KQL_INTERNAL ast *parse_param(kql_parser *p, kql_span sp, const char *name, kql_span typesp,
+                              ast *def);
+KQL_INTERNAL ast *parse_tabparam(kql_parser *p, kql_span sp, const char *name, ast_list cols);
+KQL_INTERNAL kql_span parse_bracket_inner(kql_parser *p, kql_span sp);
+KQL_INTERNAL ast *parse_datatable(kql_parser *p, kql_span sp, ast_list cols, ast_list values);
+KQL_INTERNAL ast *parse_range(kql_parser *p, kql_span sp, const char *col, kql_span fromsp,
+                              ast *from, ast *to, kql_span stepsp, ast *step);
+KQL_INTERNAL ast *parse_union(kql_parser *p, kql_span sp, ast_list opts, ast_list srcs);
+KQL_INTERNAL ast *parse_externaldata(kql_parser *p, kql_span sp, ast_list cols, ast_list urls,
+                                     ast_list props);
+KQL_INTERNAL ast *parse_join(kql_parser *p, kql_span sp, ast_kind k, ast_list opts, ast *right,
+                             ast_list keys);
+KQL_INTERNAL ast *parse_mvexpand(kql_parser *p, kql_span sp, ast_list opts, ast_list items,
+                                 ast *limit);
+KQL_INTERNAL ast *parse_mvexpand_limit(kql_parser *p, kql_span sp, ast_list opts, ast_list items,
+                                       const char *word, kql_span wordsp, ast *limit);
+KQL_INTERNAL ast *parse_mvitem_type(kql_parser *p, kql_span sp, ast *item, const char *fn,
+                                    kql_span fnsp, kql_span typesp);
+KQL_INTERNAL ast *parse_parse(kql_parser *p, kql_span sp, int where, ast_list opts, ast *src,
+                              ast_list elems);
+KQL_INTERNAL ast *parse_render(kql_parser *p, kql_span sp, const char *kind, ast_list props);
+KQL_INTERNAL ast *parse_as(kql_parser *p, kql_span sp, const char *name);
 KQL_INTERNAL ast *parse_top(kql_parser *p, kql_span sp, ast *n, ast *key);
 KQL_INTERNAL ast *parse_distinct_star(kql_parser *p, kql_span sp);
 KQL_INTERNAL ast *parse_assign(kql_parser *p, kql_span sp, const char *name, kql_span namesp,

@@ -1,6 +1,6 @@
 /*
-** golden.c: the golden end-to-end runner.  Runs every tests/golden/ **.test file (found
-** recursively, run in sorted path order) through the public API (kql.h only) and compares
+** golden.c: the golden end-to-end runner.  Runs every .test file under the folder it is
+** given (found recursively, run in sorted path order) through the public API (kql.h only) and compares
 ** each case's output with the expectation written in the file, byte for byte.  Prints one
 ** report per failing case (file:line, and a unified-looking diff of expected against actual
 ** lines) and, last, the line "N passed, M failed" that CI counts.  Exit status 0 iff no case
@@ -46,10 +46,12 @@
 **   # schemas: DIR        add a folder of schema files ({"Table": {"Col": "type"}})
 **   # now: ISO-8601       pin now() and ago()
 **
-** Any other line that starts with "#" is a comment, unless it looks like a directive
-** ("# word:"), which is an error so that a misspelt directive is not silently ignored.
+** Any other line that starts with "#" is a comment, unless it looks like a misspelt
+** directive ("# tabel: ...", "# schema: ...": a word within two edits of a directive name,
+** then ':'), which is an error rather than a comment that silently changes the cases.
 ** Tests are hermetic: the engine of each case is new, and holds only what its directives
-** name (no shipped data/ folder, no shipped schemas).  A malformed .test file counts as a
+** name (no shipped data/ folder, no shipped schemas), added in the CLI's order: data
+** folders, schema folders, tables, then the pinned now.  A malformed .test file counts as a
 ** failed case, reported at the line that is wrong.
 */
 #include <dirent.h>
@@ -455,6 +457,34 @@ static void malformed(const char *path, size_t lineno, const char *why, tally *t
   t->failed++;
 }
 
+/* Return true when the 'klen'-byte word 'key' is within two edits of a directive name but
+** is none of them: a misspelt directive ("tabel", "schema") is an error rather than a
+** comment that silently changes what the cases run on. */
+static bool near_directive(const char *key, size_t klen) {
+  static const char *const names[] = {"name", "description", "table", "data", "schemas", "now"};
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    const char *w = names[k];
+    size_t wl = strlen(w);
+    if (klen > 16 || (klen > wl ? klen - wl : wl - klen) > 2) continue;
+    size_t row[20];
+    for (size_t j = 0; j <= wl; j++) row[j] = j;
+    for (size_t i = 1; i <= klen; i++) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= wl; j++) {
+        size_t up = row[j];
+        size_t best = diag + (key[i - 1] != w[j - 1]);
+        if (up + 1 < best) best = up + 1;
+        if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+        row[j] = best;
+        diag = up;
+      }
+    }
+    if (row[wl] <= 2) return true;
+  }
+  return false;
+}
+
 /* Apply the directive on line 'l' ('lineno') to 's'; returns false (after reporting) when
 ** it is wrong. */
 static bool apply_directive(const char *path, size_t lineno, const line *l, setup *s, tally *t) {
@@ -462,6 +492,7 @@ static bool apply_directive(const char *path, size_t lineno, const line *l, setu
   size_t klen;
   size_t after = directive_key(l, &key, &klen);
   if (!after) return true; /* a comment */
+  /* 'key' is now a lower-case word followed by ':' */
 #define KEY(w) (klen == strlen(w) && memcmp(key, w, klen) == 0)
   char *v = directive_value(l, after);
   bool ok = true;
@@ -511,10 +542,10 @@ static bool apply_directive(const char *path, size_t lineno, const line *l, setu
     } else {
       s->has_now = true;
     }
-  } else {
+  } else if (near_directive(key, klen)) {
     malformed(path, lineno,
               "unknown directive (name, description, table, data, schemas, now); "
-              "write comments without 'word:'", t);
+              "is it misspelt?", t);
     ok = false;
   }
 #undef KEY

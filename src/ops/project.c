@@ -44,7 +44,7 @@ static const op_vtab extend_vt = {"extend", project_next, project_close};
 
 op *op_project_new(exec_ctx *x, const ast *n, op *child) {
   project_op *p = arena_alloc(x->a, sizeof *p);
-  bool extend = n->kind == AST_EXTEND;
+  bool extend = n->kind == AST_EXTEND || n->kind == AST_SERIALIZE;
   p->base.vt = extend ? &extend_vt : &project_vt;
   p->base.node = n;
   p->base.x = x;

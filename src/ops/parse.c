@@ -1,0 +1,219 @@
+/*
+** Operator: parse [kind=simple|regex|relaxed] [flags=F] Expr with * "text" Col:type ...
+**           parse-where ... (the same, keeping only the rows that match)
+** The pattern becomes one regular expression, anchored at the start of the text: '*' is
+** .*?, a string capture is (.*?) (or (.*) when it ends the pattern), a long or int capture
+** (-?\d+), a real capture a decimal number; text is literal except in kind=regex.
+** When the text does not match, the captures are null (parse) or the row is dropped
+** (parse-where); in kind=relaxed a capture that does not convert to its type is null.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "../exec.h"
+#include "../json.h"
+#include "../lit.h"
+#include "../regex.h"
+
+typedef struct parse_op {
+  op base;           /* common head */
+  kql_regex *re;     /* the pattern */
+  int ncap;          /* captures */
+  int *cap_col;      /* per capture: output column */
+  kql_type *cap_type; /* per capture: its type */
+  int *from;         /* per output column: input column or -1 */
+  bool where;        /* parse-where */
+  bool relaxed;      /* kind=relaxed */
+  arena *tmp;        /* scratch */
+  batch *out;        /* output */
+} parse_op;
+
+typedef struct sbuf2 {
+  char *p;      /* text */
+  size_t n;     /* used */
+  size_t cap;   /* room */
+} sbuf2;
+
+static void put(sbuf2 *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    b->cap = (b->n + n + 1) * 2;
+    b->p = xrealloc(b->p, b->cap);
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = 0;
+}
+
+static void put_literal(sbuf2 *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (strchr("\\^$.|?*+()[]{}", s[i])) put(b, "\\", 1);
+    put(b, s + i, 1);
+  }
+}
+
+/* Convert capture text to 't'; false when it does not fit. */
+static bool convert(arena *a, const char *s, size_t n, kql_type t, kql_value *out) {
+  char buf[128];
+  char *end;
+  if (t == KQL_T_STRING || t == KQL_T_GUID) {
+    *out = val_strtype(t, arena_strndup(a, s, n), n);
+    return true;
+  }
+  if (t == KQL_T_DYNAMIC) {
+    if (!json_parse_dynamic(a, s, n, out)) *out = json_value_to_dynamic(a, val_str(arena_strndup(a, s, n), n));
+    return true;
+  }
+  if (n >= sizeof buf) return false;
+  memcpy(buf, s, n);
+  buf[n] = 0;
+  int64_t ticks;
+  switch (t) {
+  case KQL_T_INT:
+  case KQL_T_LONG: {
+    long long v = strtoll(buf, &end, 10);
+    if (!n || *end) return false;
+    *out = t == KQL_T_INT ? val_int(v) : val_long(v);
+    return true;
+  }
+  case KQL_T_REAL:
+  case KQL_T_DECIMAL: {
+    double v = strtod(buf, &end);
+    if (!n || *end) return false;
+    *out = val_real(v);
+    return true;
+  }
+  case KQL_T_BOOL:
+    if (strcmp(buf, "true") == 0 || strcmp(buf, "True") == 0) *out = val_bool(true);
+    else if (strcmp(buf, "false") == 0 || strcmp(buf, "False") == 0) *out = val_bool(false);
+    else return false;
+    return true;
+  case KQL_T_DATETIME:
+    if (lit_parse_datetime(buf, n, &ticks) != 0) return false;
+    *out = val_datetime(ticks);
+    return true;
+  case KQL_T_TIMESPAN:
+    if (lit_parse_timespan(buf, n, &ticks) != 0) return false;
+    *out = val_timespan(ticks);
+    return true;
+  default: return false;
+  }
+}
+
+static exec_result parse_next(op *o, batch **out) {
+  parse_op *p = (parse_op *)o;
+  const bind_rel *rel = o->node->rel;
+  for (;;) {
+    batch *in;
+    exec_result r = o->child->vt->next(o->child, &in);
+    if (r != EXEC_BATCH_READY) return r;
+    batch_clear(p->out);
+    int n = batch_count(in), k = 0;
+    size_t ovec[2 * 64];
+    for (int i = 0; i < n; i++) {
+      int row = batch_row(in, i);
+      kql_value src;
+      expr_eval(o->x, p->tmp, o->node->a, in, row, &src);
+      src = val_tostring(p->tmp, src);
+      int m = regex_match(p->re, src.u.s.p, src.u.s.n, 0, ovec, 64);
+      kql_value caps[64];
+      bool ok = m > 0;
+      for (int c = 0; ok && c < p->ncap; c++) {
+        size_t s = ovec[2 * (c + 1)], e = ovec[2 * (c + 1) + 1];
+        if (s == (size_t)-1) {
+          caps[c] = val_null(p->cap_type[c]);
+          continue;
+        }
+        if (!convert(p->out->mem, src.u.s.p + s, e - s, p->cap_type[c], &caps[c])) {
+          if (!p->relaxed) ok = false;
+          caps[c] = val_null(p->cap_type[c]);
+        }
+      }
+      if (!ok && p->where) continue;
+      for (int c = 0; c < rel->n; c++)
+        if (p->from[c] >= 0) p->out->cols[c][k] = in->cols[p->from[c]][row];
+      for (int c = 0; c < p->ncap; c++)
+        p->out->cols[p->cap_col[c]][k] = ok ? caps[c] : val_null(p->cap_type[c]);
+      k++;
+    }
+    arena_reset(p->tmp);
+    if (k == 0) continue;
+    p->out->nrows = k;
+    o->rows_out += (uint64_t)k;
+    *out = p->out;
+    return EXEC_BATCH_READY;
+  }
+}
+
+static void parse_close(op *o) {
+  parse_op *p = (parse_op *)o;
+  regex_free(p->re);
+  arena_free(p->tmp);
+  batch_free(p->out);
+}
+
+static const op_vtab parse_vt = {"parse", parse_next, parse_close};
+
+op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d) {
+  const char *kind = "simple", *flags = NULL;
+  for (int i = 0; i < n->opts.n; i++) {
+    const ast *opt = n->opts.v[i];
+    const char *v = opt->a->kind == AST_NAME ? opt->a->name
+                    : opt->a->kind == AST_LIT && opt->a->lit.type == KQL_T_STRING ? opt->a->lit.u.s.p : "";
+    if (strcmp(opt->name, "kind") == 0) kind = v;
+    if (strcmp(opt->name, "flags") == 0) flags = v;
+  }
+  bool regex = strcmp(kind, "regex") == 0;
+  sbuf2 b = {0};
+  put(&b, "\\A", 2);
+  int ncap = 0;
+  for (int i = 0; i < n->list.n; i++) ncap += n->list.v[i]->kind == AST_PARAM;
+  if (ncap > 63) {
+    diag_set(d, KQL_ERR_RUNTIME, n->span, "parse has %d columns; at most 63 are supported", ncap);
+    exec_free(child);
+    return NULL;
+  }
+  parse_op *p = arena_alloc(x->a, sizeof *p);
+  p->cap_col = arena_alloc(x->a, sizeof(int) * (size_t)(ncap ? ncap : 1));
+  p->cap_type = arena_alloc(x->a, sizeof(kql_type) * (size_t)(ncap ? ncap : 1));
+  bool relaxed = strcmp(kind, "relaxed") == 0;
+  for (int i = 0; i < n->list.n; i++) {
+    const ast *e = n->list.v[i];
+    bool last = i == n->list.n - 1;
+    if (e->kind == AST_STAR) {
+      put(&b, last ? ".*" : ".*?", last ? 2 : 3);
+    } else if (e->kind == AST_LIT) {
+      if (regex) put(&b, e->lit.u.s.p, e->lit.u.s.n);
+      else put_literal(&b, e->lit.u.s.p, e->lit.u.s.n);
+    } else {
+      kql_type t = (kql_type)e->op;
+      const char *g = last ? "(.*)" : "(.*?)";
+      if (!relaxed && (t == KQL_T_LONG || t == KQL_T_INT)) g = "(\\-?\\d+)";
+      else if (!relaxed && (t == KQL_T_REAL || t == KQL_T_DECIMAL))
+        g = "(\\-?\\d+(?:\\.\\d+)?(?:[eE][\\-+]?\\d+)?)";
+      put(&b, g, strlen(g));
+      p->cap_col[p->ncap] = e->col;
+      p->cap_type[p->ncap++] = t;
+    }
+  }
+  char err[256];
+  p->re = regex_compile(b.p, b.n, flags, err, sizeof err);
+  free(b.p);
+  if (!p->re) {
+    diag_set(d, KQL_ERR_RUNTIME, n->span, "%s", err);
+    exec_free(child);
+    return NULL;
+  }
+  p->base.vt = &parse_vt;
+  p->base.node = n;
+  p->base.x = x;
+  p->base.child = child;
+  p->where = n->flags & 1;
+  p->relaxed = relaxed;
+  const bind_rel *rel = n->rel, *in = n->in->rel;
+  p->from = arena_alloc(x->a, sizeof(int) * (size_t)(rel->n ? rel->n : 1));
+  for (int c = 0; c < rel->n; c++) p->from[c] = c < in->n ? c : -1;
+  for (int c = 0; c < p->ncap; c++) p->from[p->cap_col[c]] = -1;
+  p->tmp = arena_new();
+  p->out = batch_new(x->a, rel->n);
+  return &p->base;
+}
