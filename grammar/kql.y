@@ -48,6 +48,7 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token <op> BRACKETNAME "bracketed name"
 %token <op> STRING "string literal"
 %token <op> BADSTRING "unterminated string literal"
+%token <op> BADDYNAMIC "unterminated dynamic literal"
 %token <op> LONG "number"
 %token <op> REAL "real number"
 %token <op> TIMESPAN "timespan literal"
@@ -136,7 +137,7 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %type <node> query stmt pipe operator expr postfix primary literal item sortkey source
 %type <node> funcdef param option optvalue joinkey mvitem parseelem unionsrc reorderkey
 %type <list> stmts items sortkeys args exprs opts params paramlist joinkeys mvitems
-%type <list> parseelems unionsrcs names reorderkeys coldecls fnbody
+%type <list> parseelems unionsrcs names reorderkeys coldecls fnbody tuple
 %type <str> name
 %type <op> order nulls
 
@@ -161,6 +162,7 @@ stmts:
 
 stmt:
     LET name ASSIGN pipe          { $$ = parse_let(p, @$, $2, $4); }
+  | LET BRACKETNAME ASSIGN pipe   { $$ = parse_let(p, @$, parse_bracket_name(p, @2), $4); }
   | LET name ASSIGN funcdef       { $$ = parse_let(p, @$, $2, $4); }
   | pipe                          { $$ = $1; }
   ;
@@ -288,7 +290,10 @@ option:
 
 optvalue:
     name                          { $$ = parse_name(p, @$, $1); }
-  | literal                       { $$ = $1; }
+  | STRING                        { $$ = parse_string(p, @1); }
+  | LONG                          { $$ = parse_number(p, @1, false); }
+  | TRUE                          { $$ = parse_bool(p, @1, true); }
+  | FALSE                         { $$ = parse_bool(p, @1, false); }
   ;
 
 joinkeys:
@@ -365,6 +370,14 @@ items:
 item:
     expr                          { $$ = $1; }
   | name ASSIGN expr              { $$ = parse_assign(p, @$, $1, @1, $3); }
+  | BRACKETNAME ASSIGN expr       { $$ = parse_assign(p, @$, parse_bracket_name(p, @1), @1, $3); }
+  | LPAREN tuple RPAREN ASSIGN expr
+                                  { $$ = parse_tuple_assign(p, @$, $2, $5); }
+  ;
+
+tuple:
+    name COMMA name               { $$ = parse_list_add(p, parse_list1(p, parse_name(p, @1, $1)), parse_name(p, @3, $3)); }
+  | tuple COMMA name              { $$ = parse_list_add(p, $1, parse_name(p, @3, $3)); }
   ;
 
 sortkeys:
@@ -418,6 +431,9 @@ postfix:
   | postfix DOT name              { $$ = parse_member(p, @$, $1, $3, @3); }
   | postfix BRACKETNAME           { $$ = parse_member(p, @$, $1, parse_bracket_name(p, @2), @2); }
   | postfix LBRACK expr RBRACK    { $$ = parse_index(p, @$, $1, $3); }
+  | postfix DOT LBRACK expr RBRACK
+                                  { $$ = parse_index(p, @$, $1, $4); }
+  | postfix DOT BRACKETNAME       { $$ = parse_member(p, @$, $1, parse_bracket_name(p, @3), @3); }
   ;
 
 primary:
@@ -432,6 +448,7 @@ primary:
 
 args:
     exprs                         { $$ = $1; }
+  | exprs COMMA name ASSIGN expr  { $$ = parse_list_add(p, $1, parse_assign(p, (kql_span){@3.start, @5.end}, $3, @3, $5)); }
   | STAR                          { $$ = parse_list1(p, parse_wildcard(p, @1)); }
   | exprs COMMA STAR              { $$ = parse_list_add(p, $1, parse_wildcard(p, @3)); }
   | pipe PIPE operator            { $$ = parse_list1(p, parse_pipe(p, $1, $3)); }
@@ -444,6 +461,7 @@ exprs:
 
 literal:
     STRING                        { $$ = parse_string(p, @1); }
+  | literal STRING                { $$ = parse_concat(p, @$, $1, parse_string(p, @2)); }
   | LONG                          { $$ = parse_number(p, @1, false); }
   | REAL                          { $$ = parse_number(p, @1, true); }
   | TIMESPAN                      { $$ = parse_timespan(p, @1); }

@@ -328,6 +328,11 @@ static bool bind_binary(binder *b, ast *n) {
     return true;
   case OP_EQ:
   case OP_NE:
+    if ((t == KQL_T_STRING && val_is_numeric(u)) || (u == KQL_T_STRING && val_is_numeric(t))) {
+      n->type = KQL_T_BOOL; /* Kusto compares a string with a number for equality */
+      return true;
+    }
+    /* fall through */
   case OP_LT:
   case OP_LE:
   case OP_GT:
@@ -994,6 +999,7 @@ static bind_rel *bind_mvexpand(binder *b, ast *n, bind_rel *in) {
   n->name = idx;
   if (idx) n->slot = rel_put(out, idx, KQL_T_LONG, NULL, 0);
   const char *bag = option(n, "bagexpand");
+  if (!bag) bag = option(n, "bagexpansion");
   if (!bag) bag = option(n, "kind");
   n->flags = bag && strcmp(bag, "array") == 0;
   return out;

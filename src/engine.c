@@ -158,7 +158,12 @@ static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *r
   if (!kql_engine_now(q->e, &x.now)) x.now = wall_now();
   kql_status st = KQL_OK;
   op *root = exec_build(&x, q->result, d);
+  if (root && x.failed) {
+    exec_free(root);
+    root = NULL;
+  }
   if (!root) {
+    exec_ctx_free(&x);
     arena_free(x.a);
     return d->code ? d->code : KQL_ERR_RUNTIME;
   }
@@ -177,6 +182,7 @@ static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *r
   if (r == EXEC_ERROR || x.failed) st = d->code ? d->code : KQL_ERR_RUNTIME;
   free(row);
   exec_free(root);
+  exec_ctx_free(&x);
   if (x.rows_bad)
     snprintf(q->warning, sizeof q->warning,
              "%llu value%s did not fit %s column's type and %s read as null; the first: %s",
@@ -210,7 +216,7 @@ kql_status kql_query_run_to(kql_query *q, FILE *out, kql_format fmt, int color, 
   names_types nt = columns_of(q, q->a);
   fmt_writer *w = fmt_open(out, fmt, q->result->rel->n, nt.names, nt.types);
   kql_status st = run(q, write_row, w, d);
-  fmt_close(w);
+  fmt_close(w, st == KQL_OK);
   return st;
 }
 
@@ -248,7 +254,7 @@ size_t kql_result_nrows(const kql_result *r) { return r->nrows; }
 void kql_result_write(const kql_result *r, FILE *out, kql_format fmt) {
   fmt_writer *w = fmt_open(out, fmt, r->ncols, r->names, r->types);
   for (size_t i = 0; i < r->nrows; i++) fmt_row(w, &r->rows[i * (size_t)r->ncols]);
-  fmt_close(w);
+  fmt_close(w, true);
 }
 
 void kql_result_free(kql_result *r) {

@@ -2,9 +2,11 @@
 ** exec.c: builds the operator pipeline of a bound query (see exec.h for the interface
 ** and an example), owns batches, and prints the pipeline for 'kql explain'.
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "exec.h"
+#include "regex.h"
 
 batch *batch_new(arena *a, int ncols) {
   batch *b = arena_alloc(a, sizeof *b);
@@ -119,6 +121,54 @@ bool exec_subquery(exec_ctx *x, const ast *n, const kql_value **vals, size_t *co
   *vals = c->vals;
   *count = c->n;
   return true;
+}
+
+typedef struct regex_cache {
+  const ast *node;            /* the expression */
+  char *pat;                  /* its pattern (malloc'ed) */
+  size_t len;                 /* length */
+  kql_regex *re;              /* compiled */
+  struct regex_cache *next;   /* another */
+} regex_cache;
+
+kql_regex *exec_regex(exec_ctx *x, const ast *n, const char *pat, size_t len) {
+  regex_cache *c = x->regex;
+  while (c && c->node != n) c = c->next;
+  if (c && c->len == len && memcmp(c->pat, pat, len) == 0) return c->re;
+  char err[256];
+  kql_regex *re = regex_compile(pat, len, NULL, err, sizeof err);
+  if (!re) {
+    if (!x->failed) diag_set(x->d, KQL_ERR_RUNTIME, n->span, "%s", err);
+    x->failed = true;
+    return NULL;
+  }
+  if (!c) {
+    c = xcalloc(1, sizeof *c);
+    c->node = n;
+    c->next = x->regex;
+    x->regex = c;
+  } else {
+    regex_free(c->re);
+    free(c->pat);
+  }
+  c->pat = xmalloc(len + 1);
+  memcpy(c->pat, pat, len);
+  c->pat[len] = 0;
+  c->len = len;
+  c->re = re;
+  return re;
+}
+
+void exec_ctx_free(exec_ctx *x) {
+  regex_cache *c = x->regex;
+  while (c) {
+    regex_cache *next = c->next;
+    regex_free(c->re);
+    free(c->pat);
+    free(c);
+    c = next;
+  }
+  x->regex = NULL;
 }
 
 void exec_free(op *o) {

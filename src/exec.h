@@ -46,6 +46,7 @@ typedef struct exec_ctx {
   bool strict;         /* treat a value that does not fit as an error */
   bool failed;         /* an error inside an expression (a subquery): 'd' says why */
   struct subq_cache *subq; /* results of subqueries (in (T), toscalar(T)), run once */
+  struct regex_cache *regex; /* compiled patterns, per expression node */
 } exec_ctx;
 
 typedef struct op op;
@@ -64,6 +65,8 @@ struct op {
   uint64_t rows_out;   /* rows emitted (explain --analyze) */
 };
 
+/* Release what a run's context holds outside its arena (compiled patterns). */
+KQL_INTERNAL void exec_ctx_free(exec_ctx *x);
 KQL_INTERNAL op *exec_build(exec_ctx *x, const ast *n, kql_diag *d);
 KQL_INTERNAL void exec_free(op *o);
 /* Write the pipeline of 'n' (source text 'src'), the source first, one step a line. */
@@ -71,6 +74,10 @@ KQL_INTERNAL void exec_explain(const ast *n, const char *src, FILE *out);
 
 /* The first-column values of subquery 'n' (run once per query run, then cached);
 ** false after an error (x->failed set). */
+/* The compiled regular expression 'pat' for expression node 'n' (cached per query run);
+** NULL with x->failed and x->d set when it does not compile. */
+struct kql_regex;
+KQL_INTERNAL struct kql_regex *exec_regex(exec_ctx *x, const ast *n, const char *pat, size_t len);
 KQL_INTERNAL bool exec_subquery(exec_ctx *x, const ast *n, const kql_value **vals, size_t *count);
 
 /* Batches. */

@@ -11,6 +11,7 @@
 #include "exec.h"
 #include "json.h"
 #include "lit.h"
+#include "regex.h"
 #include "strops.h"
 
 bool expr_true(const kql_value *v) {
@@ -142,6 +143,18 @@ static int compare(arena *tmp, kql_value a, kql_value b) {
     }
     return (a.u.i > b.u.i) - (a.u.i < b.u.i);
   }
+  if ((a.type == KQL_T_STRING && val_is_numeric(b.type)) || (b.type == KQL_T_STRING && val_is_numeric(a.type))) {
+    /* string == number: the string's number, when it is one */
+    const kql_value *s = a.type == KQL_T_STRING ? &a : &b, *num = a.type == KQL_T_STRING ? &b : &a;
+    char buf[64], *end;
+    if (s->u.s.n == 0 || s->u.s.n >= sizeof buf) return 1;
+    memcpy(buf, s->u.s.p, s->u.s.n);
+    buf[s->u.s.n] = 0;
+    double d = strtod(buf, &end);
+    if (*end) return 1;
+    double e = to_real(num);
+    return d == e ? 0 : 1;
+  }
   if (val_is_str(a.type) && val_is_str(b.type)) {
     size_t n = a.u.s.n < b.u.s.n ? a.u.s.n : b.u.s.n;
     int c = n ? memcmp(a.u.s.p, b.u.s.p, n) : 0;
@@ -161,28 +174,27 @@ static kql_value eval_binary(exec_ctx *x, arena *tmp, const ast *n, const batch 
   kql_value l, r;
   expr_eval(x, tmp, n->a, b, row, &l);
   if (n->op == OP_AND || n->op == OP_OR) {
-    int tl = truth(&l);
-    if (n->op == OP_AND && tl == 0) return val_bool(false);
-    if (n->op == OP_OR && tl == 1) return val_bool(true);
+    /* a null operand counts as false: bool(null) and true is false, or true is true */
+    bool tl = truth(&l) == 1;
+    if (n->op == OP_AND && !tl) return val_bool(false);
+    if (n->op == OP_OR && tl) return val_bool(true);
     expr_eval(x, tmp, n->b, b, row, &r);
-    int tr = truth(&r);
-    if (n->op == OP_AND) {
-      if (tr == 0) return val_bool(false);
-      if (tl == 1 && tr == 1) return val_bool(true);
-    } else {
-      if (tr == 1) return val_bool(true);
-      if (tl == 0 && tr == 0) return val_bool(false);
-    }
-    return val_null(KQL_T_BOOL);
+    return val_bool(truth(&r) == 1);
   }
   expr_eval(x, tmp, n->b, b, row, &r);
   int c;
   switch (n->op) {
   case OP_EQ:
-  case OP_NE:
+  case OP_NE: {
+    /* null == value is false and null != value true; two nulls give null */
+    kql_value ul = undyn(tmp, l), ur = undyn(tmp, r);
+    bool ln = ul.isnull && ul.type != KQL_T_STRING, rn = ur.isnull && ur.type != KQL_T_STRING;
+    if (ln && rn) return val_null(KQL_T_BOOL);
+    if (ln || rn) return val_bool(n->op == OP_NE);
     c = compare(tmp, l, r);
-    if (c == -2) return val_null(KQL_T_BOOL);
+    if (c == -2) return val_bool(n->op == OP_NE);
     return val_bool((c == 0) == (n->op == OP_EQ));
+  }
   case OP_LT:
   case OP_LE:
   case OP_GT:
@@ -201,6 +213,12 @@ static kql_value eval_binary(exec_ctx *x, arena *tmp, const ast *n, const batch 
     kql_value sl = as_text(tmp, l), sr = as_text(tmp, r);
     bool eq = strop_eq_ci(sl.u.s.p, sl.u.s.n, sr.u.s.p, sr.u.s.n);
     return val_bool(eq == (n->op == OP_EQ_CI));
+  }
+  case OP_MATCHES: {
+    kql_value sl = as_text(tmp, l), sr = as_text(tmp, r);
+    kql_regex *re = exec_regex(x, n, sr.u.s.p, sr.u.s.n);
+    size_t ov[2];
+    return val_bool(re && regex_match(re, sl.u.s.p, sl.u.s.n, 0, ov, 1) > 0);
   }
   default: {
     kql_value sl = as_text(tmp, l), sr = as_text(tmp, r);
@@ -298,8 +316,8 @@ void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, k
       else *out = val_null(n->type);
       return;
     }
-    kql_value args[16];
-    int k = n->list.n < 16 ? n->list.n : 16;
+    kql_value args[64];
+    int k = n->list.n < 64 ? n->list.n : 64;
     for (int i = 0; i < k; i++) expr_eval(x, tmp, n->list.v[i], b, row, &args[i]);
     fn_ctx c = {tmp, NULL, x->now};
     n->fn->eval(&c, args, k, out);

@@ -22,6 +22,7 @@ struct fmt_writer {
   char **cells;         /* table: nrows * ncols cells (malloc'ed array) */
   size_t cap;           /* table: room in cells, in rows */
   arena *tmp;           /* scratch per row */
+  bool started;         /* the header (json '[', csv names) is written */
 };
 
 int fmt_from_name(const char *name) {
@@ -58,15 +59,22 @@ fmt_writer *fmt_open(FILE *out, kql_format f, int ncols, const char *const *name
   w->types = types;
   w->tmp = arena_new();
   if (f == KQL_FMT_TABLE) w->a = arena_new();
-  if (f == KQL_FMT_JSON) fputc('[', out);
-  if (f == KQL_FMT_CSV) {
-    for (int c = 0; c < ncols; c++) {
-      if (c) fputc(',', out);
-      csv_cell(out, names[c], strlen(names[c]));
-    }
-    fputc('\n', out);
-  }
   return w;
+}
+
+/* Write what comes before the first row; deferred so that a query that fails before its
+** first row prints nothing at all. */
+static void start(fmt_writer *w) {
+  if (w->started) return;
+  w->started = true;
+  if (w->f == KQL_FMT_JSON) fputc('[', w->out);
+  if (w->f == KQL_FMT_CSV) {
+    for (int c = 0; c < w->ncols; c++) {
+      if (c) fputc(',', w->out);
+      csv_cell(w->out, w->names[c], strlen(w->names[c]));
+    }
+    fputc('\n', w->out);
+  }
 }
 
 /* The text of a cell as the table and csv formats show it. */
@@ -100,6 +108,7 @@ static char *table_cell(arena *a, kql_value s) {
 
 void fmt_row(fmt_writer *w, const kql_value *row) {
   FILE *out = w->out;
+  start(w);
   switch (w->f) {
   case KQL_FMT_JSON:
   case KQL_FMT_NDJSON:
@@ -187,9 +196,12 @@ static void table_write(fmt_writer *w) {
   free(wid);
 }
 
-void fmt_close(fmt_writer *w) {
-  if (w->f == KQL_FMT_JSON) fputs(w->nrows ? "\n]\n" : "]\n", w->out);
-  if (w->f == KQL_FMT_TABLE) table_write(w);
+void fmt_close(fmt_writer *w, bool ok) {
+  if (ok) {
+    start(w);
+    if (w->f == KQL_FMT_JSON) fputs(w->nrows ? "\n]\n" : "]\n", w->out);
+    if (w->f == KQL_FMT_TABLE) table_write(w);
+  }
   free(w->cells);
   arena_free(w->a);
   arena_free(w->tmp);

@@ -17,8 +17,9 @@ KQL_INTERNAL fmt_writer *fmt_open(FILE *out, kql_format f, int ncols, const char
                                   const kql_type *types);
 /* Write one row of 'ncols' values. */
 KQL_INTERNAL void fmt_row(fmt_writer *w, const kql_value *row);
-/* Finish (closing bracket, or the whole table with its row count) and free 'w'. */
-KQL_INTERNAL void fmt_close(fmt_writer *w);
+/* Finish (closing bracket, or the whole table with its row count) and free 'w'.  With 'ok'
+** false (the query failed) only free it: no header if no row was written. */
+KQL_INTERNAL void fmt_close(fmt_writer *w, bool ok);
 /* Parse a format name; -1 when unknown. */
 KQL_INTERNAL int fmt_from_name(const char *name);
 

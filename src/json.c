@@ -5,6 +5,7 @@
 ** text; indexing one parses it again (simple, and only paid by queries that index).
 */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -476,10 +477,19 @@ static bool dl_value(dynlit *p) {
     buf[k] = 0;
     double d = strtod(buf, &end);
     if (end == buf) return false;
-    p->i += (size_t)(end - buf);
-    size_t m = whole(d) && !strpbrk(buf, ".eE") ? (size_t)snprintf(buf, sizeof buf, "%lld", (long long)d)
-                                                : json_format_real(d, buf);
-    sb_put(&p->out, buf, m);
+    size_t used = (size_t)(end - buf);
+    p->i += used;
+    buf[used] = 0;
+    if (!strpbrk(buf, ".eExX")) {
+      /* an integer keeps all its digits (a double would round beyond 2^53) */
+      errno = 0;
+      long long ll = strtoll(buf, &end, 10);
+      size_t m = errno ? json_format_real(d, buf) : (size_t)snprintf(buf, sizeof buf, "%lld", ll);
+      sb_put(&p->out, buf, m);
+    } else {
+      size_t m = json_format_real(d, buf);
+      sb_put(&p->out, buf, m);
+    }
   } else {
     ok = false;
   }

@@ -103,7 +103,7 @@ static const struct {
 
 /* Operator option names (kind=inner, withsource=T, hint.strategy=shuffle, ...). */
 static const char *const option_names[] = {
-    "kind", "withsource", "isfuzzy", "bagexpand", "with_itemindex", "flags", "decodeblocks",
+    "kind", "withsource", "isfuzzy", "bagexpand", "bagexpansion", "with_itemindex", "flags", "decodeblocks",
     "bin_legacy", "hint", "withSource",
 };
 
@@ -142,8 +142,14 @@ static bool next_word_is(const kql_lexer *lx, uint32_t off, const char *w) {
 }
 
 int parse_word_op(const char *w, size_t n) {
-  for (size_t i = 0; i < KQL_ARRAY_LEN(word_ops); i++)
-    if (strlen(word_ops[i].word) == n && memcmp(word_ops[i].word, w, n) == 0) return (int)i;
+  for (size_t i = 0; i < KQL_ARRAY_LEN(word_ops); i++) {
+    size_t k = strlen(word_ops[i].word);
+    if (k != n) continue;
+    /* true and false in any case (True, FALSE); everything else as written */
+    bool ci = word_ops[i].tok == TOK_TRUE || word_ops[i].tok == TOK_FALSE;
+    if (ci ? strncasecmp(word_ops[i].word, w, n) == 0 : memcmp(word_ops[i].word, w, n) == 0)
+      return (int)i;
+  }
   return -1;
 }
 
@@ -262,8 +268,8 @@ void parse_syntax_error(kql_parser *p, kql_span sp, const char *got, int gotkind
                         const char *const *expected, int n) {
   (void)gotkind;
   if (!first_error(p)) return;
-  if (got && strcmp(unquote(p, got), "unterminated string literal") == 0) {
-    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "unterminated string literal");
+  if (got && strncmp(unquote(p, got), "unterminated ", 13) == 0) {
+    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "%s", unquote(p, got));
     return;
   }
   char exp[200] = "";
@@ -337,6 +343,18 @@ ast *parse_string(kql_parser *p, kql_span sp) {
   return lit_node(p, sp, val_str(out, (size_t)len));
 }
 
+ast *parse_concat(kql_parser *p, kql_span sp, ast *a, ast *b) {
+  if (a->lit.type != KQL_T_STRING) {
+    if (first_error(p)) diag_set(p->diag, KQL_ERR_SYNTAX, b->span, "unexpected string literal");
+    return a;
+  }
+  size_t n = a->lit.u.s.n + b->lit.u.s.n;
+  char *t = arena_alloc(p->a, n + 1);
+  memcpy(t, a->lit.u.s.p, a->lit.u.s.n);
+  memcpy(t + a->lit.u.s.n, b->lit.u.s.p, b->lit.u.s.n);
+  return lit_node(p, sp, val_str(t, n));
+}
+
 ast *parse_number(kql_parser *p, kql_span sp, bool real) {
   const char *t = span_text(p, sp);
   errno = 0;
@@ -383,6 +401,11 @@ ast *parse_typed_lit(kql_parser *p, kql_span sp) {
   int t = val_type_from_name(s, wlen);
   if (t < 0) return lit_error(p, sp, "literal");
   if (n == 4 && memcmp(in, "null", 4) == 0) return lit_node(p, sp, val_null((kql_type)t));
+  if (n >= 2 && (in[0] == '"' || in[0] == '\'') && in[n - 1] == in[0] &&
+      (t == KQL_T_DATETIME || t == KQL_T_TIMESPAN || t == KQL_T_GUID)) {
+    in++; /* datetime("2026-05-30") */
+    n -= 2;
+  }
   char *text = arena_strndup(p->a, in, n);
   char *end = NULL;
   switch ((kql_type)t) {
@@ -520,6 +543,14 @@ ast *parse_assign(kql_parser *p, kql_span sp, const char *name, kql_span namesp,
   (void)namesp;
   ast *n = ast_new(p->a, AST_ASSIGN, sp);
   n->name = name;
+  n->a = value;
+  return n;
+}
+
+ast *parse_tuple_assign(kql_parser *p, kql_span sp, ast_list names, ast *value) {
+  ast *n = ast_new(p->a, AST_ASSIGN, sp);
+  n->name = names.v[0]->name;
+  n->by = names; /* (a, b, ...) = f(...): every name, the first also in 'name' */
   n->a = value;
   return n;
 }
@@ -765,7 +796,12 @@ ast *kql_parse(arena *a, const char *src, size_t len, kql_diag *d) {
     diag_nospan(d, KQL_ERR_NOMEM, "cannot start the scanner");
     return NULL;
   }
-  kql_yy_scan_bytes(src, (int)len, scanner);
+  /* The scanner reads the text with a newline after it, so that a token at the very end
+  ** (such as '1.') sees a following character; spans never reach it. */
+  char *text = arena_alloc(a, len + 2);
+  memcpy(text, src, len);
+  text[len] = '\n';
+  kql_yy_scan_bytes(text, (int)len + 1, scanner);
   int rc = kql_yyparse(scanner, &p);
   kql_yylex_destroy(scanner);
   if (rc != 0 || p.failed) {

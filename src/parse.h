@@ -24,6 +24,8 @@ typedef struct kql_lexer {
   int prev2;         /* the one before */
   int opts;          /* 1: an operator that takes options was just read; 2, 3: inside one */
   bool range;        /* a 'range' source awaits its 'to' */
+  uint32_t dyn_start; /* offset of 'dynamic(' while its literal is scanned */
+  int dyn_depth;     /* open parentheses in that literal */
   kql_parser *p;     /* the parse */
 } kql_lexer;
 
@@ -32,6 +34,7 @@ KQL_INTERNAL ast *kql_parse(arena *a, const char *src, size_t len, kql_diag *d);
 
 /* Helpers for the grammar actions (parse.c). */
 KQL_INTERNAL ast *parse_string(kql_parser *p, kql_span sp);
+KQL_INTERNAL ast *parse_concat(kql_parser *p, kql_span sp, ast *a, ast *b);
 KQL_INTERNAL ast *parse_number(kql_parser *p, kql_span sp, bool real);
 KQL_INTERNAL ast *parse_timespan(kql_parser *p, kql_span sp);
 KQL_INTERNAL ast *parse_typed_lit(kql_parser *p, kql_span sp);
@@ -77,6 +80,7 @@ KQL_INTERNAL ast *parse_top(kql_parser *p, kql_span sp, ast *n, ast *key);
 KQL_INTERNAL ast *parse_distinct_star(kql_parser *p, kql_span sp);
 KQL_INTERNAL ast *parse_assign(kql_parser *p, kql_span sp, const char *name, kql_span namesp,
                                ast *value);
+KQL_INTERNAL ast *parse_tuple_assign(kql_parser *p, kql_span sp, ast_list names, ast *value);
 KQL_INTERNAL ast *parse_sortkey(kql_parser *p, kql_span sp, ast *e, int flags);
 KQL_INTERNAL ast *parse_inlist(kql_parser *p, kql_span sp, int op, ast *e, ast_list l);
 KQL_INTERNAL ast *parse_between(kql_parser *p, kql_span sp, int op, ast *e, ast *lo, ast *hi);

@@ -31,6 +31,7 @@ int val_type_from_name(const char *name, size_t n) {
                {"date", KQL_T_DATETIME},     {"timespan", KQL_T_TIMESPAN},
                {"time", KQL_T_TIMESPAN},     {"string", KQL_T_STRING},
                {"guid", KQL_T_GUID},         {"uniqueid", KQL_T_GUID},
+               {"uuid", KQL_T_GUID},
                {"dynamic", KQL_T_DYNAMIC}};
   for (size_t i = 0; i < KQL_ARRAY_LEN(alias); i++)
     if (strlen(alias[i].name) == n && strncasecmp(alias[i].name, name, n) == 0)
@@ -91,12 +92,16 @@ uint64_t val_hash(const kql_value *v) {
   switch (v->type) {
   case KQL_T_BOOL: return fnv(&v->u.b, sizeof v->u.b, h);
   case KQL_T_INT:
-  case KQL_T_LONG:
+  case KQL_T_LONG: return fnv(&v->u.i, sizeof v->u.i, h); /* equal numbers hash alike */
   case KQL_T_DATETIME:
   case KQL_T_TIMESPAN: return fnv(&v->u.i, sizeof v->u.i, h ^ (uint64_t)v->type);
   case KQL_T_REAL:
   case KQL_T_DECIMAL: {
     double r = v->u.r == 0 ? 0.0 : v->u.r; /* -0 and 0 hash alike */
+    if (r == (double)(int64_t)r && r >= -9.2e18 && r <= 9.2e18) {
+      int64_t i = (int64_t)r; /* 5.0 hashes as 5 */
+      return fnv(&i, sizeof i, h);
+    }
     return fnv(&r, sizeof r, h);
   }
   case KQL_T_STRING:

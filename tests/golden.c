@@ -609,12 +609,11 @@ static void run_file(const char *path, const char *abs, tally *t) {
       malformed(path, start + 1, "the block has no '----' line", t);
       break;
     }
-    if (i == qb) {
-      malformed(path, start + 1, "the block has no query", t);
-    }
+    bool has_query = i > qb;
+    if (!has_query) malformed(path, start + 1, "the block has no query", t);
     /* the query: lines qb..i-1 joined with "\n" */
-    const char *query = lines[qb].s;
-    size_t qlen = i > qb ? (size_t)(lines[i - 1].s + lines[i - 1].n - query) : 0;
+    const char *query = has_query ? lines[qb].s : "";
+    size_t qlen = has_query ? (size_t)(lines[i - 1].s + lines[i - 1].n - query) : 0;
     i++; /* past "----" */
     /* the expectation: lines up to an empty line or EOF, each with "\n" */
     size_t eb = i;
@@ -628,7 +627,7 @@ static void run_file(const char *path, const char *abs, tally *t) {
       fputc('\n', ef);
     }
     fclose(ef);
-    if (i > qb) {
+    if (has_query) {
       check_case(path, start + 1, kind, &s, query, qlen, exp, elen, t);
       cases++;
     }

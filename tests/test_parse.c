@@ -589,6 +589,30 @@ static const error_case bad_literals[] = {
 };
 ERROR_TEST(bad_literal_is_reported_at_the_offending_text, bad_literals)
 
+/* A dynamic literal that never closes: the scanner reads its balanced text up to the end of
+** the query and must stop there. */
+static const struct {
+  const char *query;
+  uint32_t start; /* where the literal starts */
+} open_dynamics[] = {
+    {"T | extend d = dynamic([1, 2", 15},
+    {"dynamic(", 0},
+    {"dynamic([", 0},
+    {"T | where x in (dynamic(['abc", 16},
+    {"dynamic({\"a\": \"", 0},
+};
+
+START_TEST(unterminated_dynamic_literal_is_an_error_not_a_crash) {
+  kql_diag d;
+  char *got = dump(open_dynamics[_i].query, &d);
+  ck_assert_msg(got == NULL, "<%s> parsed as %s", open_dynamics[_i].query, got ? got : "");
+  ck_assert_int_eq(d.code, KQL_ERR_SYNTAX);
+  ck_assert_int_eq(d.has_span, 1);
+  ck_assert_uint_eq(d.start, open_dynamics[_i].start);
+  ck_assert_uint_le(d.end, strlen(open_dynamics[_i].query));
+}
+END_TEST
+
 START_TEST(empty_query_is_a_syntax_error_at_offset_zero) {
   kql_diag d;
   char *got = dump_n("", 0, &d);
@@ -727,6 +751,7 @@ Suite *parse_suite(void) {
       LOOP(unsupported_operator_is_named_as_not_supported_yet, unsupported),
       LOOP(invalid_character_is_reported_with_its_span, bad_chars),
       LOOP(bad_literal_is_reported_at_the_offending_text, bad_literals),
+      LOOP(unterminated_dynamic_literal_is_an_error_not_a_crash, open_dynamics),
       ONE(empty_query_is_a_syntax_error_at_offset_zero),
       LOOP(query_with_no_statement_is_a_syntax_error, blank_queries),
       LOOP(malformed_queries_are_rejected_with_a_syntax_error, rejected),

@@ -23,6 +23,11 @@ kql_type ty_sum(ast **a, int n, const char **e) {
   return KQL_T_COUNT_;
 }
 
+kql_type ty_avg(ast **a, int n, const char **e) {
+  kql_type t = ty_sum(a, n, e);
+  return t == KQL_T_LONG ? KQL_T_REAL : t;
+}
+
 kql_type ty_count(ast **a, int n, const char **e) {
   if (n == 1 && a[0]->type != KQL_T_BOOL && a[0]->type != KQL_T_NULL && a[0]->type != KQL_T_DYNAMIC) {
     *e = "count() takes no argument, or a bool predicate as countif() does";
@@ -110,8 +115,8 @@ void a_sum_step(fn_ctx *c, void *st, const kql_value *a, int n) {
 void a_sum_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
   (void)c;
   sum_state *s = st;
-  if (s->n == 0) *out = val_null(t);
-  else if (t == KQL_T_REAL) *out = val_real(s->r + (double)s->i);
+  /* over no values sum() is 0, as Kusto's table of aggregation defaults says */
+  if (t == KQL_T_REAL) *out = val_real(s->r + (double)s->i);
   else if (t == KQL_T_TIMESPAN) *out = val_timespan(s->i);
   else *out = val_long(s->i);
 }
@@ -192,7 +197,28 @@ void a_dcount_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
 void a_make_set_step(fn_ctx *c, void *st, const kql_value *a, int n) {
   set_state *s = st;
   if (skip(&a[0]) || (int64_t)s->n >= cap_of(a, n)) return;
+  if (a[0].type == KQL_T_DYNAMIC && a[0].u.s.n && a[0].u.s.p[0] == '[') {
+    /* an array adds its elements: make_set of arrays is their union */
+    kql_value *items;
+    size_t k = json_dyn_elements(c->tmp, a[0], false, &items);
+    for (size_t i = 0; i < k && (int64_t)s->n < cap_of(a, n); i++)
+      if (!skip(&items[i])) set_add(c, s, &items[i]);
+    return;
+  }
   set_add(c, s, &a[0]);
+}
+
+/* The legacy makeset() and makelist() keep at most 128 values unless told otherwise. */
+void a_makeset_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  kql_value args[2] = {a[0], val_long(128)};
+  if (n > 1) args[1] = a[1];
+  a_make_set_step(c, st, args, 2);
+}
+
+void a_makelist_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  kql_value args[2] = {a[0], val_long(128)};
+  if (n > 1) args[1] = a[1];
+  a_make_list_step(c, st, args, 2);
 }
 
 void a_make_list_step(fn_ctx *c, void *st, const kql_value *a, int n) {

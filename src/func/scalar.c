@@ -11,6 +11,7 @@
 
 #include "../json.h"
 #include "../lit.h"
+#include "../strops.h"
 #include "impl.h"
 
 /* ---- type rules ---- */
@@ -138,11 +139,18 @@ void f_tostring(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
 static void map_case(fn_ctx *c, const kql_value *a, kql_value *out, bool upper) {
   kql_value s = val_tostring(c->tmp, a[0]);
   char *p = arena_alloc(c->tmp, s.u.s.n + 1);
-  for (size_t i = 0; i < s.u.s.n; i++) {
-    unsigned char ch = (unsigned char)s.u.s.p[i];
-    p[i] = (char)(upper ? toupper(ch) : tolower(ch));
+  size_t k = 0;
+  for (size_t i = 0; i < s.u.s.n;) {
+    uint32_t cp;
+    size_t len = strop_utf8_decode(s.u.s.p + i, s.u.s.n - i, &cp);
+    if (len == 1 && cp >= 0x80) { /* not UTF-8: keep the byte */
+      p[k++] = s.u.s.p[i++];
+      continue;
+    }
+    k += strop_utf8_encode(upper ? strop_upper_cp(cp) : strop_lower_cp(cp), p + k);
+    i += len;
   }
-  *out = val_str(p, s.u.s.n);
+  *out = val_str(p, k);
 }
 
 void f_tolower(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
@@ -167,7 +175,7 @@ void f_strlen(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
 
 void f_strcat(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   size_t total = 0;
-  kql_value parts[16];
+  kql_value parts[64];
   for (int i = 0; i < n; i++) {
     parts[i] = val_tostring(c->tmp, a[i]);
     total += parts[i].u.s.n;
@@ -363,7 +371,8 @@ void f_todynamic(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
     return;
   }
   if (v.type == KQL_T_STRING) {
-    if (!json_parse_dynamic(c->tmp, v.u.s.p, v.u.s.n, out)) *out = json_value_to_dynamic(c->tmp, v);
+    if (v.u.s.n == 0) *out = val_null(KQL_T_DYNAMIC); /* parse_json('') is null */
+    else if (!json_parse_dynamic(c->tmp, v.u.s.p, v.u.s.n, out)) *out = json_value_to_dynamic(c->tmp, v);
     return;
   }
   *out = json_value_to_dynamic(c->tmp, v);

@@ -140,6 +140,20 @@ want_out_has() {
   grep -qF -- "$1" "$TMP/out" || bad "stdout lacks '$1'; it is: $(head -c 300 "$TMP/out")"
 }
 
+# The folder $1 must hold no entries but the names given after it (temporary files left
+# behind by -o show up here).
+want_only_files() {
+  local dir=$1 f name ok
+  shift
+  for f in "$dir"/* "$dir"/.[!.]*; do
+    [ -e "$f" ] || continue
+    name=${f##*/}
+    ok=no
+    for keep in "$@"; do [ "$name" = "$keep" ] && ok=yes; done
+    [ "$ok" = yes ] || bad "left behind in $(basename "$dir"): $name"
+  done
+}
+
 # ---------------------------------------------------------------------------------------
 # The seed rule, every way it can be given
 
@@ -443,7 +457,7 @@ begin "-o FILE on a query that does not compile leaves no file and no temporary 
 kql run -e 'DeviceProcessEvents | where NoSuchColumn == 1' -o "$TMP/o/never.json"
 want_rc 1; want_out_empty
 [ ! -e "$TMP/o/never.json" ] || bad "never.json was written"
-[ -z "$(ls "$TMP/o" | grep -v '^seed.json$')" ] || bad "left behind: $(ls "$TMP/o" | tr '\n' ' ')"
+want_only_files "$TMP/o" seed.json
 end
 
 # The shipped schema types the table, so the malformed line 2 is met while rows are
@@ -452,7 +466,7 @@ begin "-o FILE on a query that fails while running leaves no file and no tempora
 kql run -e 'DeviceProcessEvents | project DeviceId' --table DeviceProcessEvents="$TMP/baddata/DeviceProcessEvents.jsonl" -o "$TMP/o/partial.json"
 want_rc 2
 [ ! -e "$TMP/o/partial.json" ] || bad "partial.json was written"
-[ -z "$(ls "$TMP/o" | grep -v '^seed.json$')" ] || bad "left behind: $(ls "$TMP/o" | tr '\n' ' ')"
+want_only_files "$TMP/o" seed.json
 end
 
 begin "-o FILE over an existing file leaves it untouched when the query fails"
@@ -460,7 +474,7 @@ printf 'old\n' >"$TMP/o/keep.json"
 kql run -e 'DeviceProcessEvents | where NoSuchColumn == 1' -o "$TMP/o/keep.json"
 want_rc 1
 [ "$(cat "$TMP/o/keep.json")" = "old" ] || bad "keep.json was changed"
-[ -z "$(ls "$TMP/o" | grep -v -e '^seed.json$' -e '^keep.json$')" ] || bad "left behind: $(ls "$TMP/o" | tr '\n' ' ')"
+want_only_files "$TMP/o" seed.json keep.json
 end
 
 begin "-o FILE into a folder that does not exist exits 2"
