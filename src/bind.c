@@ -522,6 +522,69 @@ static bool bind_items(binder *b, ast *n, bind_rel *in, bind_rel *out, bool exte
   return true;
 }
 
+/* Bind arg_max(e, * | cols...) / arg_min: its columns are e's (named by 'it', else after e,
+** else max_/min_), then the returned columns ('*': every input column but the by-columns
+** and e's own), kept in call->by; the item's col is the first of them. */
+static bool bind_argmax(binder *b, ast *it, ast *call, bind_rel *in, bind_rel *out, int nby) {
+  call->fn = fn_lookup(call->name);
+  if (call->list.n < 2) {
+    diag_set(b->d, KQL_ERR_BIND, call->span, "function '%s' expects 2 or more arguments, got %d",
+             call->fn->name, call->list.n);
+    return false;
+  }
+  ast *key = call->list.v[0];
+  if (!bind_expr(b, key, in)) return false;
+  call->type = key->type;
+  ast_list ret = {0};
+  for (int i = 1; i < call->list.n; i++) {
+    ast *a = call->list.v[i];
+    if (a->kind == AST_STAR) {
+      for (int c = 0; c < in->n; c++) {
+        bool skip = key->kind == AST_NAME && key->col == c;
+        for (int k = 0; k < nby && !skip; k++) skip = strcmp(out->cols[k].name, in->cols[c].name) == 0;
+        if (skip) continue;
+        ast *ref = ast_new(b->a, AST_NAME, a->span);
+        ref->name = in->cols[c].name;
+        ref->col = c;
+        ref->type = in->cols[c].type;
+        mark_used(&in->cols[c]);
+        ast_push(b->a, &ret, ref);
+      }
+      continue;
+    }
+    ast *e = a->kind == AST_ASSIGN ? a->a : a;
+    if (!bind_expr(b, e, in)) return false;
+    if (a->kind != AST_ASSIGN) {
+      ast *as = ast_new(b->a, AST_ASSIGN, e->span);
+      as->a = e;
+      as->name = NULL;
+      a = as;
+    }
+    ast_push(b->a, &ret, a);
+  }
+  /* names: the tuple (x, y, ...) = arg_max(...) names them in order */
+  int named = it->kind == AST_ASSIGN && it->name ? (it->by.n ? it->by.n : 1) : 0;
+  const char *first = named ? it->name : expr_name(b, key);
+  if (!first) first = (call->fn->flags & FN_ARGMIN) ? "min_" : "max_";
+  for (int k = 1; rel_find(out, first) >= 0; k++)
+    first = arena_printf(b->a, "%s%d", (named ? it->name : first), k);
+  it->col = rel_put(out, first, key->type, NULL, 0);
+  for (int i = 0; i < ret.n; i++) {
+    ast *r = ret.v[i];
+    ast *e = r->kind == AST_ASSIGN ? r->a : r;
+    const char *name = i + 1 < named ? it->by.v[i + 1]->name
+                       : r->kind == AST_ASSIGN && r->name ? r->name : expr_name(b, e);
+    if (!name) name = arena_printf(b->a, "Column%d", i + 1);
+    const char *base = name;
+    for (int k = 1; rel_find(out, name) >= 0; k++) name = arena_printf(b->a, "%s%d", base, k);
+    rel_put(out, name, e->type, NULL, 0);
+    if (r->kind == AST_ASSIGN) ret.v[i] = e;
+  }
+  call->by = ret;
+  it->type = key->type;
+  return true;
+}
+
 /* Bind the by-keys or aggregates of summarize, one list, into 'out'. */
 static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out, int *ncol,
                              bool aggs) {
@@ -539,6 +602,19 @@ static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out
       if (!f || !(f->flags & FN_AGG)) {
         fail(b, KQL_ERR_BIND, e->span, "%s",
              "summarize expects an aggregate function such as count() or max()");
+        return false;
+      }
+      if (f->flags & FN_ARGMAX) {
+        if (it->kind != AST_ASSIGN) {
+          ast *as = ast_new(b->a, AST_ASSIGN, e->span);
+          as->a = e;
+          it = l->v[i] = as;
+        }
+        if (!bind_argmax(b, it, e, in, out, out->n)) return false;
+        continue;
+      }
+      if (it->kind == AST_ASSIGN && it->by.n > 1) {
+        fail(b, KQL_ERR_BIND, it->span, "%s", "only arg_max() and arg_min() return several columns");
         return false;
       }
       b->in_summarize = true;
@@ -561,7 +637,7 @@ static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out
 }
 
 static bind_rel *bind_summarize(binder *b, ast *n, bind_rel *in) {
-  bind_rel *out = rel_new(b, n->list.n + n->by.n);
+  bind_rel *out = rel_new(b, n->by.n + n->list.n * (in->n + 64));
   int ncol = 0;
   b->nslots = 0;
   if (!bind_group_items(b, &n->by, in, out, &ncol, false)) return NULL;

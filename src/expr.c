@@ -77,9 +77,11 @@ static kql_value arith(int aop, kql_value a, kql_value b, kql_type rt) {
         r = x / y;
         break;
       case OP_MOD:
+        /* Kusto's remainder is never negative: -14 % 12 is 10, -14 % -12 is 10 */
         if (y == 0) return val_null(KQL_T_LONG);
-        if (y == -1) return val_long(0);
+        if (y == -1 || y == 1) return val_long(0);
         r = x % y;
+        if (r < 0) r += y < 0 ? -y : y;
         break;
       }
       kql_value v = val_long(r);
@@ -189,7 +191,8 @@ static kql_value eval_binary(exec_ctx *x, arena *tmp, const ast *n, const batch 
     /* null == value is false and null != value true; two nulls give null */
     kql_value ul = undyn(tmp, l), ur = undyn(tmp, r);
     bool ln = ul.isnull && ul.type != KQL_T_STRING, rn = ur.isnull && ur.type != KQL_T_STRING;
-    if (ln && rn) return val_null(KQL_T_BOOL);
+    /* the logical operators page: bool(null) == bool(null) and != are both false */
+    if (ln && rn) return val_bool(false);
     if (ln || rn) return val_bool(n->op == OP_NE);
     c = compare(tmp, l, r);
     if (c == -2) return val_bool(n->op == OP_NE);

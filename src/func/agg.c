@@ -1,9 +1,12 @@
 /*
 ** agg.c: aggregate functions: count, countif, min, max, sum, avg, dcount, make_set and
-** make_list.  State lives in the group's arena ('c->keep'); every aggregate skips nulls.
-** dcount is exact (a hash set), where Kusto's is an estimate: see the README.
+** make_list; their conditional forms (dcountif, sumif, avgif, minif, maxif, make_set_if,
+** make_list_if), make_list_with_nulls, make_bag(_if), take_any(if), stdev, variance and
+** percentile.  State lives in the group's arena ('c->keep'); every aggregate skips nulls
+** (make_list_with_nulls aside).  dcount and percentile are exact, where Kusto's estimate.
 */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../json.h"
@@ -231,4 +234,270 @@ void a_make_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
   (void)t;
   set_state *s = st;
   *out = json_make_array(c->keep, s->items, s->n);
+}
+
+/* ---- the conditional and statistical aggregates ---- */
+
+/* The predicate argument 'a' of an *if aggregate must be a bool. */
+static bool pred_ok(const ast *a, const char **e, const char *msg) {
+  kql_type t = a->type;
+  if (t == KQL_T_BOOL || t == KQL_T_NULL || t == KQL_T_DYNAMIC) return true;
+  *e = msg;
+  return false;
+}
+
+/* Optional cap argument 'a': a number. */
+static bool cap_ok(const ast *a, const char **e, const char *msg) {
+  if (val_is_numeric(a->type) || a->type == KQL_T_NULL || a->type == KQL_T_DYNAMIC) return true;
+  *e = msg;
+  return false;
+}
+
+/* dcountif(expr, predicate [, accuracy]) */
+kql_type ty_agg_if(ast **a, int n, const char **e) {
+  if (!pred_ok(a[1], e, "dcountif() expects a bool predicate as its second argument")) return KQL_T_COUNT_;
+  if (n > 2 && !cap_ok(a[2], e, "dcountif() expects a number as its accuracy")) return KQL_T_COUNT_;
+  return KQL_T_LONG;
+}
+
+kql_type ty_sum_if(ast **a, int n, const char **e) {
+  if (!pred_ok(a[1], e, "sumif() expects a bool predicate as its second argument")) return KQL_T_COUNT_;
+  kql_type t = ty_sum(a, n, e);
+  if (t == KQL_T_COUNT_) *e = "sumif() expects a number or timespan";
+  return t;
+}
+
+kql_type ty_avg_if(ast **a, int n, const char **e) {
+  if (!pred_ok(a[1], e, "avgif() expects a bool predicate as its second argument")) return KQL_T_COUNT_;
+  kql_type t = ty_sum(a, n, e);
+  if (t == KQL_T_COUNT_) *e = "avgif() expects a number or timespan";
+  return t == KQL_T_TIMESPAN || t == KQL_T_COUNT_ ? t : KQL_T_REAL;
+}
+
+kql_type ty_minmax_if(ast **a, int n, const char **e) {
+  (void)n;
+  if (!pred_ok(a[1], e, "minif() and maxif() expect a bool predicate as their second argument")) return KQL_T_COUNT_;
+  return a[0]->type;
+}
+
+/* make_set_if / make_list_if (expr, predicate [, maxSize]) */
+kql_type ty_make_if(ast **a, int n, const char **e) {
+  if (!pred_ok(a[1], e, "make_set_if() and make_list_if() expect a bool predicate as their second argument"))
+    return KQL_T_COUNT_;
+  if (n > 2 && !cap_ok(a[2], e, "make_set_if() and make_list_if() expect a number as their size limit"))
+    return KQL_T_COUNT_;
+  return KQL_T_DYNAMIC;
+}
+
+kql_type ty_make_bag(ast **a, int n, const char **e) {
+  if (a[0]->type != KQL_T_DYNAMIC && a[0]->type != KQL_T_NULL) {
+    *e = "make_bag() expects a dynamic property bag";
+    return KQL_T_COUNT_;
+  }
+  if (n > 1 && !cap_ok(a[1], e, "make_bag() expects a number as its size limit")) return KQL_T_COUNT_;
+  return KQL_T_DYNAMIC;
+}
+
+kql_type ty_make_bag_if(ast **a, int n, const char **e) {
+  if (a[0]->type != KQL_T_DYNAMIC && a[0]->type != KQL_T_NULL) {
+    *e = "make_bag_if() expects a dynamic property bag";
+    return KQL_T_COUNT_;
+  }
+  if (!pred_ok(a[1], e, "make_bag_if() expects a bool predicate as its second argument")) return KQL_T_COUNT_;
+  if (n > 2 && !cap_ok(a[2], e, "make_bag_if() expects a number as its size limit")) return KQL_T_COUNT_;
+  return KQL_T_DYNAMIC;
+}
+
+kql_type ty_stat(ast **a, int n, const char **e) {
+  (void)n;
+  kql_type t = a[0]->type;
+  if (val_is_numeric(t) || t == KQL_T_NULL || t == KQL_T_DYNAMIC || t == KQL_T_BOOL) return KQL_T_REAL;
+  *e = "stdev() and variance() expect a number";
+  return KQL_T_COUNT_;
+}
+
+kql_type ty_percentile(ast **a, int n, const char **e) {
+  (void)n;
+  kql_type t = a[0]->type, p = a[1]->type;
+  if (!val_is_numeric(p) && p != KQL_T_NULL && p != KQL_T_DYNAMIC) {
+    *e = "percentile() expects a number as its percentile";
+    return KQL_T_COUNT_;
+  }
+  if (val_is_numeric(t) || t == KQL_T_DATETIME || t == KQL_T_TIMESPAN) return t == KQL_T_INT ? KQL_T_LONG : t;
+  if (t == KQL_T_NULL || t == KQL_T_DYNAMIC) return KQL_T_REAL;
+  *e = "percentile() expects a number, datetime or timespan";
+  return KQL_T_COUNT_;
+}
+
+/* The cap of a make_* aggregate in argument 'i' (Kusto's default when absent). */
+static int64_t cap_at(const kql_value *a, int n, int i) {
+  if (n <= i || a[i].isnull || (a[i].type != KQL_T_LONG && a[i].type != KQL_T_INT) || a[i].u.i <= 0)
+    return MAKE_DEFAULT_MAX;
+  return a[i].u.i;
+}
+
+static bool pred(const kql_value *a, int n) { return n > 1 && fn_true(&a[1]); }
+
+void a_dcountif_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  if (pred(a, n) && !skip(&a[0])) set_add(c, st, &a[0]);
+}
+
+void a_sumif_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)c;
+  if (pred(a, n)) add(st, &a[0]);
+}
+
+/* sumif() of no value is 0, as the KQL reference shows for an empty table. */
+void a_sumif_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  sum_state *s = st;
+  if (s->n == 0) *out = t == KQL_T_REAL ? val_real(0) : t == KQL_T_TIMESPAN ? val_timespan(0) : val_long(0);
+  else a_sum_final(c, st, t, out);
+}
+
+void a_avgif_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)c;
+  if (pred(a, n)) add(st, &a[0]);
+}
+
+void a_minif_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  if (pred(a, n)) minmax(c, st, &a[0], -1);
+}
+
+void a_maxif_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  if (pred(a, n)) minmax(c, st, &a[0], 1);
+}
+
+void a_make_set_if_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  set_state *s = st;
+  if (!pred(a, n) || skip(&a[0]) || (int64_t)s->n >= cap_at(a, n, 2)) return;
+  set_add(c, s, &a[0]);
+}
+
+void a_make_list_if_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  set_state *s = st;
+  if (!pred(a, n) || skip(&a[0]) || (int64_t)s->n >= cap_at(a, n, 2)) return;
+  push(c, s, &a[0]);
+}
+
+/* make_list_with_nulls(expr [, maxSize]): nulls are kept (as JSON null). */
+void a_make_list_nulls_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  set_state *s = st;
+  if ((int64_t)s->n >= cap_at(a, n, 1)) return;
+  push(c, s, &a[0]);
+}
+
+/* Add the members of bag 'v' to 's' (a key already present keeps its first value). */
+static void bag_add(fn_ctx *c, bag_state *s, const kql_value *v, int64_t cap) {
+  json_iter it;
+  kql_value k, m;
+  if (json_dyn_kind(*v) != JSON_K_OBJECT || !json_iter_begin(&it, *v)) return;
+  while ((int64_t)s->keys.n < cap && json_iter_next(&it, c->tmp, &k, &m)) {
+    if (!set_add(c, &s->keys, &k)) continue;
+    if (s->keys.n > s->cap) {
+      size_t cap2 = s->cap ? s->cap * 2 : 8;
+      kql_value *nv = arena_alloc(c->keep, sizeof *nv * cap2);
+      if (s->cap) memcpy(nv, s->vals, sizeof *nv * s->cap);
+      s->vals = nv, s->cap = cap2;
+    }
+    s->vals[s->keys.n - 1] = val_copy(c->keep, m);
+  }
+}
+
+void a_make_bag_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  bag_add(c, st, &a[0], cap_at(a, n, 1));
+}
+
+void a_make_bag_if_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  if (pred(a, n)) bag_add(c, st, &a[0], cap_at(a, n, 2));
+}
+
+void a_make_bag_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)t;
+  bag_state *s = st;
+  json_buf b = {c->keep, NULL, 0, 0};
+  json_buf_raw(&b, "{", 1);
+  for (size_t i = 0; i < s->keys.n; i++) {
+    if (i) json_buf_raw(&b, ",", 1);
+    json_buf_str(&b, s->keys.items[i].u.s.p, s->keys.items[i].u.s.n);
+    json_buf_raw(&b, ":", 1);
+    json_buf_raw(&b, s->vals[i].u.s.p, s->vals[i].u.s.n);
+  }
+  json_buf_raw(&b, "}", 1);
+  *out = json_buf_dynamic(&b);
+}
+
+/* take_any(expr): the first value seen that is not null or empty (null when none). */
+void a_take_any_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  minmax_state *s = st;
+  if (s->has || skip(&a[0])) return;
+  s->v = val_copy(c->keep, a[0]);
+  s->has = true;
+}
+
+void a_take_anyif_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  if (pred(a, n)) a_take_any_step(c, st, a, 1);
+}
+
+void a_take_any_final(fn_ctx *c, void *st, kql_type t, kql_value *out) { a_minmax_final(c, st, t, out); }
+
+/* stdev, variance: Welford's running mean and squared deviations over the non-null values. */
+void a_stat_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  stat_state *s = st;
+  double x;
+  if (!fn_real(c, &a[0], &x)) return;
+  s->n++;
+  double d = x - s->mean;
+  s->mean += d / (double)s->n;
+  s->m2 += d * (x - s->mean);
+}
+
+/* The sample variance (Bessel's correction); 0 for fewer than two values, as the KQL
+** reference shows for an empty table. */
+static double variance(const stat_state *s) { return s->n < 2 ? 0.0 : s->m2 / (double)(s->n - 1); }
+
+void a_variance_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)c, (void)t;
+  *out = val_real(variance(st));
+}
+
+void a_stdev_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)c, (void)t;
+  *out = val_real(sqrt(variance(st)));
+}
+
+/* percentile(expr, p): exact nearest-rank over all non-null values (Kusto estimates with
+** T-Digest): the smallest value with at least p% of the values <= it; p = 0 is the least. */
+void a_percentile_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  pct_state *s = st;
+  double p;
+  if (a[0].isnull || (a[0].type == KQL_T_REAL && isnan(a[0].u.r))) return;
+  if (s->vals.n == 0 && n > 1 && fn_real(c, &a[1], &p)) s->p = p;
+  kql_value v = a[0];
+  if (v.type == KQL_T_DYNAMIC) {
+    v = json_dyn_scalar(c->tmp, v);
+    if (v.isnull || (v.type != KQL_T_LONG && v.type != KQL_T_REAL)) return;
+  }
+  if (v.type == KQL_T_INT) v.type = KQL_T_LONG;
+  push(c, &s->vals, &v);
+}
+
+static int cmp_values(const void *x, const void *y) { return val_compare(x, y); }
+
+void a_percentile_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)c;
+  pct_state *s = st;
+  size_t n = s->vals.n;
+  if (n == 0 || isnan(s->p)) {
+    *out = val_null(t);
+    return;
+  }
+  qsort(s->vals.items, n, sizeof *s->vals.items, cmp_values);
+  double p = s->p < 0 ? 0 : s->p > 100 ? 100 : s->p;
+  size_t rank = (size_t)ceil(p / 100.0 * (double)n);
+  kql_value v = s->vals.items[rank ? rank - 1 : 0];
+  if (t == KQL_T_REAL && v.type == KQL_T_LONG) v = val_real((double)v.u.i);
+  else if (t == KQL_T_LONG && v.type == KQL_T_REAL) v = val_long((int64_t)v.u.r);
+  *out = v;
 }

@@ -370,7 +370,7 @@ static void fnum(fbuf *b, int64_t v, int width) {
 /* Write 'k' (1..7) digits of the 7-digit fraction 'frac'; 'opt' (F) drops trailing zeros,
 ** and when nothing is left also a '.' just before. */
 static void ffrac(fbuf *b, int64_t frac, int k, bool opt) {
-  char d[8];
+  char d[24];
   snprintf(d, sizeof d, "%07lld", (long long)frac);
   int len = k > 7 ? 7 : k;
   if (opt) {

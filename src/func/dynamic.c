@@ -433,7 +433,7 @@ static void set_op(fn_ctx *c, const kql_value *a, int n, int op, kql_value *out)
     for (size_t j = 0; j < len[i]; j++) {
       const elem *e = &v[i][j];
       if (op != SET_UNION) {
-        bool keep = op == SET_INTERSECT;
+        bool keep = true;
         for (int o = 1; o < n; o++) {
           bool has = vset_has(&others[o], &e->v);
           if (op == SET_INTERSECT && !has) keep = false;

@@ -18,6 +18,8 @@ typedef struct fn_ctx {
 /* Allowed values of fn_def.flags. */
 #define FN_AGG 0x1       /* an aggregate: init/step/final instead of eval */
 #define FN_STAR 0x2      /* accepts '*' as its argument (count(*)) */
+#define FN_ARGMAX 0x4    /* arg_max/arg_min: the summarize operator runs it (several columns) */
+#define FN_ARGMIN 0x8    /* with FN_ARGMAX: the smallest instead */
 
 typedef struct fn_def {
   const char *name;    /* the name, lower case, as queries write it */

@@ -22,6 +22,7 @@ typedef struct sum_op {
   const ast **aggs;       /* aggregate calls (AST_CALL) */
   int naggs;              /* how many */
   size_t *off;            /* state offset of each aggregate */
+  int *outcol;            /* first output column of each aggregate */
   size_t state_size;      /* bytes of state per group */
   group **groups;         /* in first-seen order */
   size_t ngroups;         /* how many */
@@ -80,6 +81,29 @@ static group *find_group(sum_op *s, const kql_value *keys) {
   return g;
 }
 
+/* arg_max/arg_min state: the best key so far and the returned values of its row. */
+typedef struct argext_state {
+  bool has;               /* a row was seen */
+  kql_value v[];          /* the key, then call->by.n returned values */
+} argext_state;
+
+static void argext_step(sum_op *s, const ast *call, argext_state *st, batch *b, int row) {
+  kql_value key;
+  expr_eval(s->base.x, s->tmp, call->list.v[0], b, row, &key);
+  if (key.isnull || (key.type == KQL_T_STRING && key.u.s.n == 0)) return;
+  if (st->has) {
+    int c = val_compare(&key, &st->v[0]);
+    if ((call->fn->flags & FN_ARGMIN) ? c >= 0 : c <= 0) return;
+  }
+  st->has = true;
+  st->v[0] = val_copy(s->keep, key);
+  for (int i = 0; i < call->by.n; i++) {
+    kql_value v;
+    expr_eval(s->base.x, s->tmp, call->by.v[i], b, row, &v);
+    st->v[i + 1] = val_copy(s->keep, v);
+  }
+}
+
 static void consume(sum_op *s, batch *b) {
   kql_value keys[64], args[16];
   fn_ctx c = {s->tmp, s->keep, s->base.x->now};
@@ -90,6 +114,10 @@ static void consume(sum_op *s, batch *b) {
     group *g = find_group(s, keys);
     for (int a = 0; a < s->naggs; a++) {
       const ast *call = s->aggs[a];
+      if (call->fn->flags & FN_ARGMAX) {
+        argext_step(s, call, (argext_state *)(g->state + s->off[a]), b, row);
+        continue;
+      }
       int na = call->list.n < 16 ? call->list.n : 16;
       for (int j = 0; j < na; j++) {
         const ast *arg = call->list.v[j];
@@ -120,8 +148,18 @@ static exec_result sum_next(op *o, batch **out) {
   for (; r < EXEC_BATCH && s->emitted < s->ngroups; r++, s->emitted++) {
     group *g = s->groups[s->emitted];
     for (int k = 0; k < s->nkeys; k++) b->cols[k][r] = g->keys[k];
-    for (int a = 0; a < s->naggs; a++)
-      s->aggs[a]->fn->final(&c, g->state + s->off[a], s->aggs[a]->type, &b->cols[s->nkeys + a][r]);
+    for (int a = 0; a < s->naggs; a++) {
+      const ast *call = s->aggs[a];
+      if (call->fn->flags & FN_ARGMAX) {
+        const argext_state *st = (const argext_state *)(g->state + s->off[a]);
+        for (int i = 0; i <= call->by.n; i++) {
+          kql_type t = o->node->rel->cols[s->outcol[a] + i].type;
+          b->cols[s->outcol[a] + i][r] = st->has ? st->v[i] : val_null(t);
+        }
+        continue;
+      }
+      call->fn->final(&c, g->state + s->off[a], call->type, &b->cols[s->outcol[a]][r]);
+    }
   }
   b->nrows = r;
   o->rows_out += (uint64_t)r;
@@ -169,12 +207,17 @@ op *op_summarize_new(exec_ctx *x, const ast *n, op *child) {
     s->naggs = n->list.n;
     s->aggs = arena_alloc(x->a, sizeof(ast *) * (size_t)(s->naggs ? s->naggs : 1));
     s->off = arena_alloc(x->a, sizeof(size_t) * (size_t)(s->naggs ? s->naggs : 1));
+    s->outcol = arena_alloc(x->a, sizeof(int) * (size_t)(s->naggs ? s->naggs : 1));
     for (int a = 0; a < s->naggs; a++) {
-      s->aggs[a] = n->list.v[a]->a;
+      const ast *call = s->aggs[a] = n->list.v[a]->a;
+      size_t size = call->fn->state_size;
+      if (call->fn->flags & FN_ARGMAX)
+        size = sizeof(argext_state) + sizeof(kql_value) * (size_t)(call->by.n + 1);
       s->off[a] = s->state_size;
-      s->state_size += (s->aggs[a]->fn->state_size + 15) & ~(size_t)15;
+      s->outcol[a] = n->list.v[a]->col;
+      s->state_size += (size + 15) & ~(size_t)15;
     }
   }
-  s->out = batch_new(x->a, s->nkeys + s->naggs);
+  s->out = batch_new(x->a, n->kind == AST_DISTINCT ? s->nkeys : n->rel->n);
   return &s->base;
 }

@@ -79,7 +79,9 @@ op *op_union_new(exec_ctx *x, const ast *n) {
   for (int s = 0; s < n->list.n; s++) {
     const ast *src = n->list.v[s];
     const bind_rel *sr = src->rel;
-    u->names[s] = src->kind == AST_TABLE && src->name ? src->name : arena_printf(x->a, "union_arg%d", s);
+    u->names[s] = src->kind == AST_TABLE && src->name ? src->name
+                  : src->kind == AST_AS ? src->name
+                                        : arena_printf(x->a, "union_arg%d", s);
     int *map = arena_alloc(x->a, sizeof(int) * (size_t)(rel->n ? rel->n : 1));
     for (int c = 0; c < rel->n; c++) {
       map[c] = -1;
