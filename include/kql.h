@@ -69,6 +69,8 @@ KQL_API kql_status kql_engine_add_table_file(kql_engine *e, const char *name, co
 KQL_API kql_status kql_engine_add_schema_dir(kql_engine *e, const char *dir, kql_diag *d);
 /* Pin now(): 'ticks' is 100 ns ticks since 0001-01-01T00:00:00Z. */
 KQL_API void kql_engine_set_now(kql_engine *e, int64_t ticks);
+/* externaldata: read 'url' from the local file 'path' (kql never downloads anything). */
+KQL_API void kql_engine_add_external(kql_engine *e, const char *url, const char *path);
 /* A value that does not fit its column's type is an error rather than a null. */
 KQL_API void kql_engine_set_strict(kql_engine *e, int strict);
 /* The instant now() will be: 1 when pinned with kql_engine_set_now, 2 when taken from a

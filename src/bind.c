@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "bind.h"
+#include "csv.h"
 #include "func/func.h"
 
 #define BIND_MAX_DEPTH 400 /* nesting beyond this is an error, not a stack overflow */
@@ -1189,6 +1190,47 @@ fail:
   return NULL;
 }
 
+/* _GetWatchlist('alias'): a CSV file in a data folder; its columns are SearchKey and
+** WatchlistItem, then the file's header columns as strings. */
+static bind_rel *bind_watchlist(binder *b, ast *n) {
+  if (n->list.n != 1 || n->list.v[0]->kind != AST_LIT || n->list.v[0]->lit.type != KQL_T_STRING) {
+    fail(b, KQL_ERR_BIND, n->span, "%s", "_GetWatchlist expects the watchlist alias as a string");
+    return NULL;
+  }
+  const char *alias = arena_strndup(b->a, n->list.v[0]->lit.u.s.p, n->list.v[0]->lit.u.s.n);
+  const char *path = cat_watchlist(b->cat, alias);
+  if (!path) {
+    diag_set(b->d, KQL_ERR_IO, n->span, "no watchlist '%s'", alias);
+    diag_hint(b->d, "put its CSV export in a --data folder as watchlists/%s.csv", alias);
+    return NULL;
+  }
+  csvrd *r = csvrd_open(path, ',', b->d);
+  if (!r) return NULL;
+  char **f;
+  size_t *len;
+  int nf = 0;
+  int rc = csvrd_next(r, &f, &len, &nf, b->d);
+  if (rc <= 0) {
+    csvrd_close(r);
+    if (rc == 0) diag_nospan(b->d, KQL_ERR_IO, "watchlist file '%s' has no header line", path);
+    return NULL;
+  }
+  bind_rel *out = rel_new(b, nf + 2);
+  rel_put(out, "SearchKey", KQL_T_STRING, NULL, 0);
+  rel_put(out, "WatchlistItem", KQL_T_DYNAMIC, NULL, 0);
+  n->op = 0;
+  for (int i = 0; i < nf; i++) {
+    const char *name = arena_strndup(b->a, f[i], len[i]);
+    if (strcmp(name, "SearchKey") == 0) n->op = i;
+    if (rel_find(out, name) < 0) rel_put(out, name, KQL_T_STRING, NULL, 0);
+  }
+  csvrd_close(r);
+  n->kind = AST_EXTERNALDATA;
+  n->flags = 1;
+  n->name = path;
+  return out;
+}
+
 /* A call in tabular position: a let function, materialize(), table(), _GetWatchlist(). */
 static bind_rel *bind_tab_call(binder *b, ast *n) {
   let_entry *fe = find_let(b, n->name);
@@ -1212,6 +1254,7 @@ static bind_rel *bind_tab_call(binder *b, ast *n) {
     n->name = arena_strndup(b->a, n->list.v[0]->lit.u.s.p, n->list.v[0]->lit.u.s.n);
     return bind_source(b, n);
   }
+  if (strcmp(n->name, "_GetWatchlist") == 0) return bind_watchlist(b, n);
   if (fn_lookup(n->name) || fn_known_unsupported(n->name)) {
     diag_set(b->d, fn_lookup(n->name) ? KQL_ERR_BIND : KQL_ERR_UNSUPPORTED, n->span,
              fn_lookup(n->name) ? "'%s' is a scalar function, not a table"
@@ -1244,9 +1287,14 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   case AST_PRINT: return bind_print(b, n);
   case AST_DATATABLE: return bind_datatable(b, n);
   case AST_RANGE: return bind_range(b, n);
-  case AST_EXTERNALDATA:
-    fail(b, KQL_ERR_UNSUPPORTED, n->span, "%s", "operator 'externaldata' is not supported yet");
-    return NULL;
+  case AST_EXTERNALDATA: {
+    for (int i = 0; i < n->list.n; i++)
+      if (n->list.v[i]->kind != AST_LIT || n->list.v[i]->lit.type != KQL_T_STRING) {
+        fail(b, KQL_ERR_BIND, n->list.v[i]->span, "%s", "externaldata expects string URLs");
+        return NULL;
+      }
+    return declared_columns(b, &n->by);
+  }
   case AST_UNION:
     if (!n->in) return bind_union(b, n);
     break;

@@ -19,7 +19,14 @@ typedef struct dir_list {
   struct dir_list *next;   /* added before it */
 } dir_list;
 
+typedef struct url_map {
+  char *url;               /* as the query writes it */
+  char *path;              /* the local file */
+  struct url_map *next;    /* another */
+} url_map;
+
 struct catalog {
+  url_map *urls;           /* --external URL=PATH mappings */
   cat_table *tables;       /* known tables, newest first */
   dir_list *data;          /* data folders, newest first */
   dir_list *schemas;       /* schema folders, newest first */
@@ -55,6 +62,13 @@ void cat_free(catalog *c) {
   }
   dirs_free(c->data);
   dirs_free(c->schemas);
+  for (url_map *u = c->urls; u;) {
+    url_map *next = u->next;
+    free(u->url);
+    free(u->path);
+    free(u);
+    u = next;
+  }
   arena_free(c->a);
   free(c);
 }
@@ -208,4 +222,45 @@ const char *const *cat_names(catalog *c, int *n) {
   for (dir_list *l = c->data; l; l = l->next) add_names_from(c, l->path, v, n, cap);
   for (dir_list *l = c->schemas; l; l = l->next) add_names_from(c, l->path, v, n, cap);
   return v;
+}
+
+void cat_add_external(catalog *c, const char *url, const char *path) {
+  url_map *u = xmalloc(sizeof *u);
+  u->url = xstrdup(url);
+  u->path = xstrdup(path);
+  u->next = c->urls;
+  c->urls = u;
+}
+
+/* The last path segment of 'url' without its query string, or "" when it has none. */
+static const char *url_basename(catalog *c, const char *url) {
+  size_t n = strcspn(url, "?#");
+  const char *end = url + n, *s = end;
+  while (s > url && s[-1] != '/') s--;
+  return arena_strndup(c->a, s, (size_t)(end - s));
+}
+
+const char *cat_external(catalog *c, const char *url) {
+  for (url_map *u = c->urls; u; u = u->next)
+    if (strcmp(u->url, url) == 0) return u->path;
+  const char *base = url_basename(c, url);
+  if (!safe_name(base)) return NULL;
+  for (dir_list *l = c->data; l; l = l->next) {
+    char *p = arena_printf(c->a, "%s/%s", l->path, base);
+    if (is_file(p)) return p;
+    p = arena_printf(c->a, "%s/external/%s", l->path, base);
+    if (is_file(p)) return p;
+  }
+  return NULL;
+}
+
+const char *cat_watchlist(catalog *c, const char *alias) {
+  if (!safe_name(alias)) return NULL;
+  for (dir_list *l = c->data; l; l = l->next) {
+    char *p = arena_printf(c->a, "%s/watchlists/%s.csv", l->path, alias);
+    if (is_file(p)) return p;
+    p = arena_printf(c->a, "%s/%s.csv", l->path, alias);
+    if (is_file(p)) return p;
+  }
+  return NULL;
 }

@@ -44,4 +44,12 @@ KQL_INTERNAL cat_table *cat_lookup(catalog *c, const char *name, bool *err, kql_
 /* Every table name the catalog could find, for "did you mean" hints; 'n' set. */
 KQL_INTERNAL const char *const *cat_names(catalog *c, int *n);
 
+/* Map 'url' (as an externaldata query writes it) to the local file 'path'. */
+KQL_INTERNAL void cat_add_external(catalog *c, const char *url, const char *path);
+/* The local file for 'url': a --external mapping, else a file named like the URL's last
+** path segment in a data folder (or its external/ subfolder); NULL when there is none. */
+KQL_INTERNAL const char *cat_external(catalog *c, const char *url);
+/* The CSV file of watchlist 'alias': <data>/watchlists/<alias>.csv or <data>/<alias>.csv. */
+KQL_INTERNAL const char *cat_watchlist(catalog *c, const char *alias);
+
 #endif /* KQL_CATALOG_H */

@@ -95,6 +95,10 @@ void kql_engine_set_now(kql_engine *e, int64_t ticks) {
 
 void kql_engine_set_strict(kql_engine *e, int strict) { e->strict = strict != 0; }
 
+void kql_engine_add_external(kql_engine *e, const char *url, const char *path) {
+  cat_add_external(e->cat, url, path);
+}
+
 int kql_engine_now(const kql_engine *e, int64_t *ticks) {
   if (e->has_now) *ticks = e->now;
   else if (e->has_data_now) *ticks = e->data_now;
@@ -155,6 +159,7 @@ static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *r
   x.a = arena_new();
   x.d = d;
   x.strict = q->e->strict;
+  x.cat = q->e->cat;
   if (!kql_engine_now(q->e, &x.now)) x.now = wall_now();
   kql_status st = KQL_OK;
   op *root = exec_build(&x, q->result, d);

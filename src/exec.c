@@ -36,6 +36,7 @@ op *exec_build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_RANGE: return op_range_new(x, n);
   case AST_UNION: return op_union_new(x, n);
   case AST_INVOKE: return exec_build(x, n->let, d);
+  case AST_EXTERNALDATA: return op_external_new(x, n, d);
   default: break;
   }
   op *child = exec_build(x, n->in, d);

@@ -47,6 +47,7 @@ typedef struct exec_ctx {
   bool failed;         /* an error inside an expression (a subquery): 'd' says why */
   struct subq_cache *subq; /* results of subqueries (in (T), toscalar(T)), run once */
   struct regex_cache *regex; /* compiled patterns, per expression node */
+  catalog *cat;        /* for the files externaldata names */
 } exec_ctx;
 
 typedef struct op op;
@@ -107,6 +108,7 @@ KQL_INTERNAL op *op_range_new(exec_ctx *x, const ast *n);
 KQL_INTERNAL op *op_union_new(exec_ctx *x, const ast *n);
 KQL_INTERNAL op *op_join_new(exec_ctx *x, const ast *n, op *left, kql_diag *d);
 KQL_INTERNAL op *op_mvexpand_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_external_new(exec_ctx *x, const ast *n, kql_diag *d);
 KQL_INTERNAL op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);
 
 #endif /* KQL_EXEC_H */

@@ -577,6 +577,19 @@ kql_value json_dyn_tostring(arena *a, kql_value d) {
   return val_str(d.u.s.p, d.u.s.n);
 }
 
+kql_value json_make_bag(arena *a, const char *const *names, const kql_value *v, size_t n) {
+  sbuf b = {0};
+  sb_put(&b, "{", 1);
+  for (size_t i = 0; i < n; i++) {
+    if (i) sb_put(&b, ",", 1);
+    sb_json_string(&b, names[i], strlen(names[i]));
+    sb_put(&b, ":", 1);
+    sb_value(&b, &v[i]);
+  }
+  sb_put(&b, "}", 1);
+  return sb_finish(a, &b, KQL_T_DYNAMIC);
+}
+
 kql_value json_make_array(arena *a, const kql_value *v, size_t n) {
   sbuf b = {0};
   sb_put(&b, "[", 1);

@@ -53,6 +53,8 @@ KQL_INTERNAL kql_value json_dyn_member(arena *a, kql_value d, const char *key, s
 KQL_INTERNAL kql_value json_dyn_index(arena *a, kql_value d, int64_t idx);
 /* A dynamic holding a JSON string becomes that string; anything else its JSON text. */
 KQL_INTERNAL kql_value json_dyn_tostring(arena *a, kql_value d);
+/* Build a JSON property bag text from 'n' names and values. */
+KQL_INTERNAL kql_value json_make_bag(arena *a, const char *const *names, const kql_value *v, size_t n);
 /* Build a JSON array text from 'n' values. */
 KQL_INTERNAL kql_value json_make_array(arena *a, const kql_value *v, size_t n);
 

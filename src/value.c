@@ -4,6 +4,7 @@
 */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -135,3 +136,51 @@ kql_value val_tostring(arena *a, kql_value v) {
   }
   return val_str(arena_strndup(a, buf, n), n);
 }
+
+bool val_from_text(arena *a, const char *s, size_t n, kql_type t, kql_value *out) {
+  char buf[128];
+  char *end;
+  if (t == KQL_T_STRING || t == KQL_T_GUID) {
+    *out = val_strtype(t, arena_strndup(a, s, n), n);
+    return true;
+  }
+  if (t == KQL_T_DYNAMIC) {
+    if (!json_parse_dynamic(a, s, n, out)) *out = json_value_to_dynamic(a, val_str(arena_strndup(a, s, n), n));
+    return true;
+  }
+  if (n >= sizeof buf) return false;
+  memcpy(buf, s, n);
+  buf[n] = 0;
+  int64_t ticks;
+  switch (t) {
+  case KQL_T_INT:
+  case KQL_T_LONG: {
+    long long v = strtoll(buf, &end, 10);
+    if (!n || *end) return false;
+    *out = t == KQL_T_INT ? val_int(v) : val_long(v);
+    return true;
+  }
+  case KQL_T_REAL:
+  case KQL_T_DECIMAL: {
+    double v = strtod(buf, &end);
+    if (!n || *end) return false;
+    *out = val_real(v);
+    return true;
+  }
+  case KQL_T_BOOL:
+    if (strcmp(buf, "true") == 0 || strcmp(buf, "True") == 0) *out = val_bool(true);
+    else if (strcmp(buf, "false") == 0 || strcmp(buf, "False") == 0) *out = val_bool(false);
+    else return false;
+    return true;
+  case KQL_T_DATETIME:
+    if (lit_parse_datetime(buf, n, &ticks) != 0) return false;
+    *out = val_datetime(ticks);
+    return true;
+  case KQL_T_TIMESPAN:
+    if (lit_parse_timespan(buf, n, &ticks) != 0) return false;
+    *out = val_timespan(ticks);
+    return true;
+  default: return false;
+  }
+}
+

@@ -97,4 +97,9 @@ KQL_INTERNAL kql_value val_copy(arena *a, kql_value v);
 /* The value as Kusto's tostring() writes it, allocated in 'a'. */
 KQL_INTERNAL kql_value val_tostring(arena *a, kql_value v);
 
+/* Convert text 's' ('n' bytes) to type 't' (parse captures, CSV fields): strings as they
+** are, numbers, bool (true/false), datetime and timespan in Kusto's forms, dynamic as JSON
+** (or a string).  False when the text does not fit the type. */
+KQL_INTERNAL bool val_from_text(arena *a, const char *s, size_t n, kql_type t, kql_value *out);
+
 #endif /* KQL_VALUE_H */

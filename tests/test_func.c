@@ -209,6 +209,84 @@ START_TEST(arity_matches_the_reference) {
 }
 END_TEST
 
+/* ---- result types ------------------------------------------------------------------- */
+
+/* The result type of each call as Kusto's binder (Kusto.Language) gives it for arguments
+** of the listed types; KQL_T_COUNT_ for a call it rejects. */
+static const struct {
+  const char *name;
+  int n;
+  kql_type args[3];
+  kql_type want;
+} result_types[] = {
+    {"bin", 2, {KQL_T_LONG, KQL_T_LONG}, KQL_T_LONG},
+    {"bin", 2, {KQL_T_INT, KQL_T_LONG}, KQL_T_LONG},
+    {"bin", 2, {KQL_T_REAL, KQL_T_LONG}, KQL_T_REAL},
+    {"bin", 2, {KQL_T_LONG, KQL_T_REAL}, KQL_T_REAL},
+    {"bin", 2, {KQL_T_TIMESPAN, KQL_T_TIMESPAN}, KQL_T_TIMESPAN},
+    {"bin", 2, {KQL_T_DATETIME, KQL_T_TIMESPAN}, KQL_T_DATETIME},
+    {"bin", 2, {KQL_T_STRING, KQL_T_LONG}, KQL_T_COUNT_},
+    {"iff", 3, {KQL_T_BOOL, KQL_T_STRING, KQL_T_STRING}, KQL_T_STRING},
+    {"iff", 3, {KQL_T_BOOL, KQL_T_INT, KQL_T_INT}, KQL_T_INT},
+    {"iff", 3, {KQL_T_BOOL, KQL_T_INT, KQL_T_LONG}, KQL_T_LONG},
+    {"iff", 3, {KQL_T_BOOL, KQL_T_LONG, KQL_T_REAL}, KQL_T_REAL},
+    {"iff", 3, {KQL_T_BOOL, KQL_T_TIMESPAN, KQL_T_TIMESPAN}, KQL_T_TIMESPAN},
+    {"now", 0, {KQL_T_NULL}, KQL_T_DATETIME},
+    {"ago", 1, {KQL_T_TIMESPAN}, KQL_T_DATETIME},
+    {"tolong", 1, {KQL_T_STRING}, KQL_T_LONG},
+    {"toint", 1, {KQL_T_STRING}, KQL_T_INT},
+    {"toreal", 1, {KQL_T_STRING}, KQL_T_REAL},
+    {"tostring", 1, {KQL_T_INT}, KQL_T_STRING},
+    {"strlen", 1, {KQL_T_STRING}, KQL_T_LONG},
+    {"strcat", 2, {KQL_T_STRING, KQL_T_INT}, KQL_T_STRING},
+    {"isempty", 1, {KQL_T_STRING}, KQL_T_BOOL},
+    {"parse_json", 1, {KQL_T_STRING}, KQL_T_DYNAMIC},
+    {"tobool", 1, {KQL_T_STRING}, KQL_T_BOOL},
+    {"todatetime", 1, {KQL_T_STRING}, KQL_T_DATETIME},
+    {"totimespan", 1, {KQL_T_STRING}, KQL_T_TIMESPAN},
+    {"not", 1, {KQL_T_BOOL}, KQL_T_BOOL},
+    {"tolower", 1, {KQL_T_STRING}, KQL_T_STRING},
+    {"sum", 1, {KQL_T_INT}, KQL_T_LONG},
+    {"sum", 1, {KQL_T_LONG}, KQL_T_LONG},
+    {"sum", 1, {KQL_T_REAL}, KQL_T_REAL},
+    {"sum", 1, {KQL_T_TIMESPAN}, KQL_T_TIMESPAN},
+    {"sum", 1, {KQL_T_BOOL}, KQL_T_COUNT_}, /* "must be summable" */
+    {"avg", 1, {KQL_T_INT}, KQL_T_REAL},
+    {"avg", 1, {KQL_T_LONG}, KQL_T_REAL},
+    {"avg", 1, {KQL_T_TIMESPAN}, KQL_T_TIMESPAN},
+    {"min", 1, {KQL_T_INT}, KQL_T_INT},
+    {"max", 1, {KQL_T_STRING}, KQL_T_STRING},
+    {"min", 1, {KQL_T_DATETIME}, KQL_T_DATETIME},
+    {"count", 0, {KQL_T_NULL}, KQL_T_LONG},
+    {"countif", 1, {KQL_T_BOOL}, KQL_T_LONG},
+    {"dcount", 1, {KQL_T_STRING}, KQL_T_LONG},
+    {"make_set", 1, {KQL_T_STRING}, KQL_T_DYNAMIC},
+    {"make_list", 1, {KQL_T_LONG}, KQL_T_DYNAMIC},
+};
+
+START_TEST(result_type_follows_the_reference) {
+  const fn_def *f = fn(result_types[_i].name);
+  ast *args[3];
+  for (int i = 0; i < result_types[_i].n; i++) {
+    args[i] = ast_new(C.tmp, AST_NAME, (kql_span){0, 1});
+    args[i]->name = "x";
+    args[i]->type = result_types[_i].args[i];
+  }
+  const char *err = NULL;
+  kql_type got = f->type(args, result_types[_i].n, &err);
+  kql_type want = result_types[_i].want;
+  ck_assert_msg(got == want, "%s(%s%s%s%s%s): %s, want %s", f->name,
+                result_types[_i].n > 0 ? val_type_name(result_types[_i].args[0]) : "",
+                result_types[_i].n > 1 ? ", " : "",
+                result_types[_i].n > 1 ? val_type_name(result_types[_i].args[1]) : "",
+                result_types[_i].n > 2 ? ", " : "",
+                result_types[_i].n > 2 ? val_type_name(result_types[_i].args[2]) : "",
+                got == KQL_T_COUNT_ ? "an error" : val_type_name(got),
+                want == KQL_T_COUNT_ ? "an error" : val_type_name(want));
+  if (got == KQL_T_COUNT_) ck_assert_msg(err && err[0], "%s: error without a message", f->name);
+}
+END_TEST
+
 /* ---- now and ago -------------------------------------------------------------------- */
 
 START_TEST(now_is_the_pinned_instant_plus_an_offset) {
@@ -237,6 +315,12 @@ START_TEST(bin_rounds_longs_down_to_a_multiple) {
   expect_long(call2("bin", val_long(-10), val_long(5)), KQL_T_LONG, -10, "bin(-10, 5)");
   expect_long(call2("bin", val_long(-1), val_long(1)), KQL_T_LONG, -1, "bin(-1, 1)");
   expect_long(call2("bin", val_int(7), val_long(5)), KQL_T_LONG, 5, "bin(int 7, 5)");
+}
+END_TEST
+
+START_TEST(bin_of_a_long_by_a_real_size_is_real) {
+  expect_real(call2("bin", val_long(7), val_real(2.5)), 5.0, "bin(7, 2.5)");
+  expect_real(call2("bin", val_long(-1), val_real(0.5)), -1.0, "bin(-1, 0.5)");
 }
 END_TEST
 
@@ -491,10 +575,15 @@ END_TEST
 
 /* ---- aggregates ----------------------------------------------------------------------- */
 
-START_TEST(count_counts_every_row_even_null) {
-  kql_value rows[] = {val_long(1), val_null(KQL_T_LONG), val_long(3)};
-  expect_long(agg("count", rows, 3, NULL, KQL_T_LONG), KQL_T_LONG, 3, "count over 3");
-  expect_long(agg("count", rows, 0, NULL, KQL_T_LONG), KQL_T_LONG, 0, "count over none");
+START_TEST(count_counts_every_row) {
+  const fn_def *f = fn("count");
+  void *st = arena_alloc(C.keep, f->state_size);
+  kql_value out = val_null(KQL_T_LONG);
+  f->final(&C, st, KQL_T_LONG, &out);
+  expect_long(out, KQL_T_LONG, 0, "count() over no rows");
+  for (int i = 0; i < 3; i++) f->step(&C, st, NULL, 0);
+  f->final(&C, st, KQL_T_LONG, &out);
+  expect_long(out, KQL_T_LONG, 3, "count() over 3 rows");
 }
 END_TEST
 
@@ -666,10 +755,12 @@ Suite *func_suite(void) {
       ONE(no_registered_name_is_also_listed_as_unsupported),
       ONE(every_entry_is_well_formed),
       TABLE(arity_matches_the_reference, arities),
+      TABLE(result_type_follows_the_reference, result_types),
       ONE(now_is_the_pinned_instant_plus_an_offset),
       ONE(ago_subtracts_from_the_pinned_now),
       ONE(bin_rounds_longs_down_to_a_multiple),
       ONE(bin_rounds_reals_down_to_a_multiple),
+      ONE(bin_of_a_long_by_a_real_size_is_real),
       ONE(bin_rounds_datetimes_down_to_a_multiple),
       ONE(bin_rounds_timespans_down_to_a_multiple),
       ONE(bin_of_null_or_negative_size_is_null),
@@ -688,7 +779,7 @@ Suite *func_suite(void) {
       ONE(todatetime_and_totimespan_parse_text),
       ONE(tobool_converts_text_and_numbers),
       ONE(parse_json_parses_json_text_or_keeps_the_string),
-      ONE(count_counts_every_row_even_null),
+      ONE(count_counts_every_row),
       ONE(countif_counts_rows_where_the_predicate_is_true),
       ONE(min_and_max_skip_nulls),
       ONE(min_and_max_skip_empty_strings),

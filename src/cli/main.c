@@ -44,6 +44,9 @@ static const char *const usage_run =
     "                      export.  Repeatable.  Default: the shipped data/ folder.\n"
     "  --table NAME=PATH   one table from one file.  Repeatable.\n"
     "  --schemas DIR       more schema files: <Table>.json holding {\"<Table>\": {\"Col\": \"type\"}}.\n"
+    "  --external URL=PATH externaldata reads URL from the local file PATH (kql never downloads;\n"
+    "                      without a mapping it looks for a file named like the URL in the\n"
+    "                      data folders).  Repeatable.\n"
     "  --now TIME          pin now() and ago(): an ISO-8601 UTC instant, e.g. 2026-06-01T23:00:00Z.\n"
     "                      Default: the data folder's now.txt if it has one, else the clock.\n"
     "  --format F          table (default on a terminal) | json (default otherwise) | ndjson | csv\n"
@@ -73,6 +76,8 @@ typedef struct options {
   int ntables;                  /* how many */
   const char *schemas[MAX_LIST];/* --schemas folders */
   int nschemas;                 /* how many */
+  const char *externals[MAX_LIST]; /* --external URL=PATH */
+  int nexternals;               /* how many */
   const char *now;              /* --now */
   const char *format;           /* --format */
   const char *out;              /* -o */
@@ -129,6 +134,11 @@ static int parse_options(const char *cmd, int argc, char **argv, int from, optio
       if (!strchr(val, '=') || val[0] == '=')
         return usage_error(cmd, "--table takes NAME=PATH, not '%s'", val);
       if (add_opt(o->tables, &o->ntables, val)) return usage_error(cmd, "too many %s options", a);
+    } else if (strcmp(a, "--external") == 0) {
+      NEEDS_VALUE();
+      if (!strchr(val, '=') || val[0] == '=')
+        return usage_error(cmd, "--external takes URL=PATH, not '%s'", val);
+      if (add_opt(o->externals, &o->nexternals, val)) return usage_error(cmd, "too many %s options", a);
     } else if (strcmp(a, "--schemas") == 0) {
       NEEDS_VALUE();
       if (add_opt(o->schemas, &o->nschemas, val)) return usage_error(cmd, "too many %s options", a);
@@ -297,6 +307,17 @@ static kql_engine *make_engine(const options *o, int *rc) {
     memcpy(name, o->tables[i], k);
     name[k] = 0;
     if (kql_engine_add_table_file(e, name, eq + 1, &d) != KQL_OK) goto fail;
+  }
+  for (int i = 0; i < o->nexternals; i++) {
+    /* URL=PATH: the URL may hold '=' itself (query strings), so split at the last one */
+    const char *eq = strrchr(o->externals[i], '=');
+    char *url = strndup(o->externals[i], (size_t)(eq - o->externals[i]));
+    if (!url) {
+      kql_engine_free(e);
+      return NULL;
+    }
+    kql_engine_add_external(e, url, eq + 1);
+    free(url);
   }
   if (o->now) {
     int64_t t;
