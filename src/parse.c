@@ -281,6 +281,7 @@ void parse_syntax_error(kql_parser *p, kql_span sp, const char *got, int gotkind
     used += (size_t)w;
   }
   const char *text = got ? span_text(p, sp) : NULL;
+  if (!got) sp.start = sp.end = (uint32_t)p->len; /* the end of the query, not its last token */
   if (!got)
     diag_set(p->diag, KQL_ERR_SYNTAX, sp, "unexpected end of query%s%s", n ? ", expected " : "",
              exp);

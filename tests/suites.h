@@ -12,6 +12,7 @@ Suite *parse_suite(void);
 Suite *strops_suite(void);
 Suite *value_suite(void);
 Suite *func_suite(void);
+Suite *funclib_suite(void);
 Suite *engine_suite(void);
 
 #endif

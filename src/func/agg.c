@@ -19,7 +19,7 @@
 kql_type ty_sum(ast **a, int n, const char **e) {
   (void)n;
   kql_type t = a[0]->type;
-  if (t == KQL_T_INT || t == KQL_T_LONG || t == KQL_T_BOOL) return KQL_T_LONG;
+  if (t == KQL_T_INT || t == KQL_T_LONG) return KQL_T_LONG;
   if (t == KQL_T_REAL || t == KQL_T_DECIMAL || t == KQL_T_DYNAMIC || t == KQL_T_NULL) return KQL_T_REAL;
   if (t == KQL_T_TIMESPAN) return KQL_T_TIMESPAN;
   *e = "sum() and avg() expect a number or timespan";

@@ -58,7 +58,9 @@ kql_type ty_iff(ast **a, int n, const char **e) {
     *e = "iff() expects its two branches to have the same type";
     return KQL_T_COUNT_;
   }
-  if (val_is_numeric(t) && val_is_numeric(u) && t != u) return KQL_T_REAL;
+  if (val_is_numeric(t) && val_is_numeric(u) && t != u)
+    return (t == KQL_T_REAL || u == KQL_T_REAL || t == KQL_T_DECIMAL || u == KQL_T_DECIMAL)
+               ? KQL_T_REAL : KQL_T_LONG;
   return t;
 }
 
@@ -69,6 +71,8 @@ kql_type ty_bin(ast **a, int n, const char **e) {
     *e = "bin() expects a number, datetime or timespan";
     return KQL_T_COUNT_;
   }
+  if ((t == KQL_T_INT || t == KQL_T_LONG) && n > 1 && (a[1]->type == KQL_T_REAL || a[1]->type == KQL_T_DECIMAL))
+    return KQL_T_REAL; /* bin(7, 2.5) is 5.0 */
   if (t == KQL_T_INT) return KQL_T_LONG;
   return t;
 }
@@ -118,8 +122,7 @@ void f_bin(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
       *out = val_null(rt);
       return;
     }
-    double r = floor(x / y) * y;
-    *out = v.type == KQL_T_REAL || v.type == KQL_T_DECIMAL ? val_real(r) : val_long((int64_t)r);
+    *out = val_real(floor(x / y) * y);
     return;
   }
   if (s.u.i <= 0) {
