@@ -29,6 +29,7 @@ typedef struct binder {
   int depth;           /* recursion depth */
   bool in_summarize;   /* binding aggregate items */
   int nslots;          /* aggregates seen in the current summarize */
+  bool window;         /* a window function (row_number, prev, next) was bound */
 } binder;
 
 static bool bind_expr(binder *b, ast *n, bind_rel *rel);
@@ -283,6 +284,7 @@ static bool bind_call(binder *b, ast *n, bind_rel *rel) {
     return false;
   }
   n->fn = f;
+  if (f->flags & FN_WINDOW) b->window = true;
   if (n->list.n < f->min_args || n->list.n > f->max_args) {
     char want[64];
     if (f->min_args == f->max_args) snprintf(want, sizeof want, "%d", f->min_args);
@@ -1323,10 +1325,12 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   case AST_RENDER:
   case AST_AS: out = in; break;
   case AST_SERIALIZE:
+    b->window = false;
     out = rel_new(b, in->n + n->list.n);
     memcpy(out->cols, in->cols, sizeof(bind_col) * (size_t)in->n);
     out->n = in->n;
     if (!bind_items(b, n, in, out, true)) return NULL;
+    if (b->window) n->flags |= 0x400;
     break;
   case AST_SAMPLE:
     if (!const_count(b, n->a, in, "sample")) return NULL;
@@ -1354,7 +1358,13 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     fail(b, KQL_ERR_UNSUPPORTED, n->a->span, "plugin '%s' is not supported yet", n->a->name);
     return NULL;
   case AST_WHERE:
+    b->window = false;
     if (!bind_expr(b, n->a, in)) return NULL;
+    if (b->window) {
+      fail(b, KQL_ERR_UNSUPPORTED, n->a->span, "%s",
+           "row_number(), prev() and next() in where are not supported yet; compute them with extend first");
+      return NULL;
+    }
     if (n->a->type != KQL_T_BOOL && n->a->type != KQL_T_NULL && n->a->type != KQL_T_DYNAMIC) {
       diag_set(b->d, KQL_ERR_TYPE, n->a->span, "where expects a bool predicate, got %s",
                type_name(n->a->type));
@@ -1363,14 +1373,18 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     out = in;
     break;
   case AST_PROJECT:
+    b->window = false;
     out = rel_new(b, n->list.n);
     if (!bind_items(b, n, in, out, false)) return NULL;
+    if (b->window) n->flags |= 0x400; /* row_number/prev/next: run over all rows at once */
     break;
   case AST_EXTEND:
+    b->window = false;
     out = rel_new(b, in->n + n->list.n);
     memcpy(out->cols, in->cols, sizeof(bind_col) * (size_t)in->n);
     out->n = in->n;
     if (!bind_items(b, n, in, out, true)) return NULL;
+    if (b->window) n->flags |= 0x400;
     break;
   case AST_SUMMARIZE: out = bind_summarize(b, n, in); break;
   case AST_TAKE:
@@ -1436,7 +1450,7 @@ static bool looks_tabular(binder *b, const ast *n) {
 }
 
 ast *bind_query(arena *a, catalog *c, ast *q, kql_diag *d) {
-  binder b = {a, c, d, NULL, 0, false, 0};
+  binder b = {.a = a, .cat = c, .d = d};
   ast *result = NULL;
   for (int i = 0; i < q->list.n; i++) {
     ast *s = q->list.v[i];

@@ -48,7 +48,16 @@ typedef struct exec_ctx {
   struct subq_cache *subq; /* results of subqueries (in (T), toscalar(T)), run once */
   struct regex_cache *regex; /* compiled patterns, per expression node */
   catalog *cat;        /* for the files externaldata names */
+  struct exec_window *win; /* the serialized rows while a window function is evaluated */
 } exec_ctx;
+
+/* All rows of an operator's input, for row_number(), prev() and next(). */
+typedef struct exec_window {
+  kql_value **rows;    /* each row's values */
+  size_t n;            /* rows */
+  size_t cur;          /* the row being computed */
+  int ncols;           /* values per row */
+} exec_window;
 
 typedef struct op op;
 typedef struct op_vtab {

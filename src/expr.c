@@ -300,6 +300,41 @@ static kql_value eval_inlist(exec_ctx *x, arena *tmp, const ast *n, const batch 
   return val_bool(neg);
 }
 
+/* row_number(), prev(), next() over x->win, the operator's rows. */
+static kql_value eval_window(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row) {
+  exec_window *w = x->win;
+  if (!w) return val_null(n->type);
+  if (n->fn->name[0] == 'r') { /* row_number([start]) */
+    int64_t start = 1;
+    if (n->list.n) {
+      kql_value s;
+      expr_eval(x, tmp, n->list.v[0], b, row, &s);
+      if (!s.isnull && (s.type == KQL_T_LONG || s.type == KQL_T_INT)) start = s.u.i;
+    }
+    return val_long(start + (int64_t)w->cur);
+  }
+  int64_t off = 1;
+  if (n->list.n > 1) {
+    kql_value o;
+    expr_eval(x, tmp, n->list.v[1], b, row, &o);
+    if (!o.isnull && (o.type == KQL_T_LONG || o.type == KQL_T_INT)) off = o.u.i;
+  }
+  int64_t at = (int64_t)w->cur + (n->fn->name[0] == 'p' ? -off : off);
+  if (at < 0 || at >= (int64_t)w->n) {
+    kql_value d = val_null(n->type);
+    if (n->list.n > 2) expr_eval(x, tmp, n->list.v[2], b, row, &d);
+    return d;
+  }
+  /* evaluate the argument on that row through a one-row view of it */
+  kql_value *cols[256];
+  int nc = w->ncols < 256 ? w->ncols : 256;
+  for (int c = 0; c < nc; c++) cols[c] = &w->rows[at][c];
+  batch view = {nc, 1, cols, NULL, 0, NULL};
+  kql_value v;
+  expr_eval(x, tmp, n->list.v[0], &view, 0, &v);
+  return v;
+}
+
 void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, kql_value *out) {
   switch (n->kind) {
   case AST_LIT: *out = n->lit; return;
@@ -310,6 +345,10 @@ void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, k
   case AST_CALL: {
     if (n->let) { /* a let function's body */
       expr_eval(x, tmp, n->let, b, row, out);
+      return;
+    }
+    if (n->fn && (n->fn->flags & FN_WINDOW)) {
+      *out = eval_window(x, tmp, n, b, row);
       return;
     }
     if (!n->fn) { /* toscalar(subquery) */

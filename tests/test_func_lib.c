@@ -608,7 +608,7 @@ static const qcase errors[] = {
     {"print abs('a')", "expects a number"},
     {"print array_length('abc')", "array_length() expects a dynamic array"},
     {"print datetime_add('day', 1, 'x')", "datetime_add() expects a part name, an amount and a datetime"},
-    {"print case(true, 1)", "case() expects pairs of predicate and value, then an else value"},
+    {"print case(true, 1, false, 2)", "case() expects pairs of predicate and value, then an else value"},
     {"print case(true, 1, 'a')", "case() expects all its values to have the same type"},
     {"print case(1, 1, 2)", "case() expects bool predicates"},
     {"print coalesce(1, 'a')", "coalesce() expects all its arguments to have the same type"},
@@ -658,7 +658,9 @@ START_TEST(registry_is_sorted_and_disjoint_from_the_unsupported_list) {
     ck_assert_msg(!fn_known_unsupported(t[i].name), "%s is both implemented and unsupported", t[i].name);
     ck_assert_ptr_eq(fn_lookup(t[i].name), &t[i]);
     ck_assert_msg(t[i].type != NULL, "%s has no type rule", t[i].name);
-    ck_assert_msg((t[i].flags & FN_AGG) ? t[i].step && t[i].final : t[i].eval != NULL, "%s", t[i].name);
+    if (t[i].flags & FN_ARGMAX) continue; /* run by the summarize operator itself */
+    ck_assert_msg((t[i].flags & FN_AGG) ? t[i].step && t[i].final : t[i].eval != NULL,
+                  "%s has no implementation", t[i].name);
   }
 }
 END_TEST

@@ -319,27 +319,29 @@ void f_make_timespan(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   *out = val_timespan(d * TICKS_PER_DAY + h * TICKS_HOUR + m * TICKS_MIN + (int64_t)llround(s * (double)TICKS_PER_SEC));
 }
 
-/* Unix time in units of 'per_sec' per second to a datetime; reals are rounded to ticks. */
+/* Unix time in units of which 'ticks_per_unit' ticks make one, to a datetime; a long is
+** converted exactly (nanoseconds are floored to ticks), a real is rounded to ticks. */
 static void unixtime(fn_ctx *c, const kql_value *a, double ticks_per_unit, kql_value *out) {
   *out = val_null(KQL_T_DATETIME);
-  int64_t k;
+  const int64_t lo = -TICKS_UNIX_EPOCH, hi = TICKS_MAX_DATETIME - TICKS_UNIX_EPOCH; /* ticks from 1970 */
+  int64_t off;
   double x;
-  if (!a[0].isnull && (a[0].type == KQL_T_LONG || a[0].type == KQL_T_INT) && ticks_per_unit >= 1) {
-    k = a[0].u.i;
-    int64_t per = (int64_t)ticks_per_unit;
-    if (k > (TICKS_MAX_DATETIME - TICKS_UNIX_EPOCH) / per || k < -TICKS_UNIX_EPOCH / per) return;
-    *out = val_datetime(TICKS_UNIX_EPOCH + k * per);
-    return;
-  }
-  if (!fn_real(c, &a[0], &x)) return;
-  double t = (double)TICKS_UNIX_EPOCH + x * ticks_per_unit;
-  if (!(t >= 0 && t <= (double)TICKS_MAX_DATETIME)) return;
   if (!a[0].isnull && (a[0].type == KQL_T_LONG || a[0].type == KQL_T_INT)) {
-    /* nanoseconds: exact integer division */
-    *out = val_datetime(TICKS_UNIX_EPOCH + floor_div(a[0].u.i, 100));
-    return;
+    int64_t k = a[0].u.i;
+    if (ticks_per_unit < 1) off = floor_div(k, (int64_t)(1 / ticks_per_unit + 0.5));
+    else {
+      int64_t per = (int64_t)ticks_per_unit;
+      if (k > hi / per || k < lo / per) return;
+      off = k * per;
+    }
+  } else {
+    if (!fn_real(c, &a[0], &x)) return;
+    double t = x * ticks_per_unit;
+    if (!(t >= (double)lo && t <= (double)hi)) return;
+    off = (int64_t)llround(t);
   }
-  *out = val_datetime((int64_t)llround(t));
+  if (off < lo || off > hi) return;
+  *out = val_datetime(TICKS_UNIX_EPOCH + off);
 }
 
 void f_unixtime_seconds(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, unixtime(c, a, 1e7, out); }

@@ -20,6 +20,7 @@ typedef struct fn_ctx {
 #define FN_STAR 0x2      /* accepts '*' as its argument (count(*)) */
 #define FN_ARGMAX 0x4    /* arg_max/arg_min: the summarize operator runs it (several columns) */
 #define FN_ARGMIN 0x8    /* with FN_ARGMAX: the smallest instead */
+#define FN_WINDOW 0x10   /* row_number/prev/next: needs the serialized rows (expr.c) */
 
 typedef struct fn_def {
   const char *name;    /* the name, lower case, as queries write it */

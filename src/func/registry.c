@@ -20,6 +20,10 @@
 #define AGG_ARG(name, lo, hi, ty, state, step, final, doc) \
   {name, lo, hi, FN_AGG, ty, NULL, sizeof(state), step, final, FN_NAME_ARG, NULL, doc}
 
+/* Window functions over serialized rows: evaluated by expr.c with the rows at hand. */
+#define WINDOW(name, lo, hi, ty, doc) \
+  {name, lo, hi, FN_WINDOW, ty, NULL, 0, NULL, NULL, FN_NAME_NONE, NULL, doc}
+
 /* arg_max and arg_min: step and final are run by the summarize operator itself. */
 #define ARGEXT(name, prefix, flags, doc) \
   {name, 2, 64, FN_AGG | FN_ARGMAX | (flags), ty_arg0, NULL, 0, NULL, NULL, FN_NAME_PREFIX, prefix, doc}
@@ -130,6 +134,7 @@ static const fn_def builtins[] = {
     SCALAR("min_of", 1, 16, ty_minmax_of, f_min_of, "smallest argument, nulls ignored"),
     AGG("minif", "minif", 2, 2, ty_minmax_if, minmax_state, a_minif_step, a_minmax_final, "smallest value where the predicate is true"),
     SCALAR("monthofyear", 1, 1, ty_dt_int, f_getmonth, "month of a datetime"),
+    WINDOW("next", 1, 3, ty_arg0, "a value from a later row of serialized input: next(col[, offset[, default]])"),
     SCALAR("not", 1, 1, ty_bool, f_not, "logical negation"),
     SCALAR("now", 0, 1, ty_now, f_now, "the query's current instant, plus an optional offset"),
     SCALAR("pack", 2, 16, ty_pack, f_pack, "legacy name of bag_pack()"),
@@ -144,12 +149,14 @@ static const fn_def builtins[] = {
     SCALAR_ARG("parsejson", 1, 1, ty_dynamic, f_todynamic, "legacy name of parse_json()"),
     AGG("percentile", "percentile", 2, 2, ty_percentile, pct_state, a_percentile_step, a_percentile_final, "nearest-rank percentile (exact)"),
     SCALAR("pow", 2, 2, ty_pow, f_pow, "x to the power y"),
+    WINDOW("prev", 1, 3, ty_arg0, "a value from an earlier row of serialized input: prev(col[, offset[, default]])"),
     SCALAR("rand", 0, 1, ty_rand, f_rand, "a random real in [0, 1), or long in [0, N)"),
     SCALAR("replace", 3, 3, ty_replace, f_replace, "legacy replace(regex, rewrite, text)"),
     SCALAR("replace_regex", 3, 3, ty_replace_regex, f_replace_regex, "replace all regex matches"),
     SCALAR("replace_string", 3, 3, ty_replace_string, f_replace_string, "replace all occurrences of a string"),
     SCALAR("reverse", 1, 1, ty_reverse, f_reverse, "a string reversed"),
     SCALAR("round", 1, 2, ty_round, f_round, "round to a number of digits"),
+    WINDOW("row_number", 0, 1, ty_long, "the row's position in serialized input, from 1 (or a given start)"),
     SCALAR("set_difference", 2, 16, ty_dyn_arrays, f_set_difference, "distinct elements of the first array not in the others"),
     SCALAR("set_has_element", 2, 2, ty_set_has_element, f_set_has_element, "true when an array holds a value"),
     SCALAR("set_intersect", 2, 16, ty_dyn_arrays, f_set_intersect, "distinct elements in all arrays"),
@@ -211,8 +218,8 @@ static const char *const unsupported[] = {
     "datetime_local_to_utc", "datetime_utc_to_local", "extract_json", "format_bytes",
     "geo_info_from_ip_address", "has_any_index", "hash_sha1", "indexof_regex", "ingestion_time",
     "isascii", "isutf8", "materialize", "pack_all", "pack_dictionary", "parse_urlquery",
-    "parse_user_agent", "parse_xml", "percentiles", "range", "repeat", "row_number", "sin",
-    "string_size", "table", "tan", "toscalar", "typeof", "prev", "next", "row_cumsum",
+    "parse_user_agent", "parse_xml", "percentiles", "range", "repeat", "sin",
+    "string_size", "table", "tan", "toscalar", "typeof", "row_cumsum",
     "hash_combine", "new_guid", "current_cluster_endpoint", "current_database",
     "estimate_data_size", "dcount_hll", "hll", "hll_merge", "tdigest", "tdigest_merge",
     "binary_and", "binary_or", "binary_xor", "binary_not", "bitset_count_ones", "welch_test",
