@@ -71,6 +71,9 @@ KQL_API kql_status kql_engine_add_schema_dir(kql_engine *e, const char *dir, kql
 KQL_API void kql_engine_set_now(kql_engine *e, int64_t ticks);
 /* externaldata: read 'url' from the local file 'path' (kql never downloads anything). */
 KQL_API void kql_engine_add_external(kql_engine *e, const char *url, const char *path);
+/* Compile without ever reading data (for 'kql check'): operators whose columns come from the
+** data (evaluate bag_unpack) then have an open schema. */
+KQL_API void kql_engine_set_check_only(kql_engine *e, int check_only);
 /* A value that does not fit its column's type is an error rather than a null. */
 KQL_API void kql_engine_set_strict(kql_engine *e, int strict);
 /* The instant now() will be: 1 when pinned with kql_engine_set_now, 2 when taken from a

@@ -30,6 +30,8 @@ typedef struct binder {
   bool in_summarize;   /* binding aggregate items */
   int nslots;          /* aggregates seen in the current summarize */
   bool window;         /* a window function (row_number, prev, next) was bound */
+  bind_discover_fn discover; /* finds data-dependent columns, or NULL */
+  void *discover_ctx;  /* its context */
 } binder;
 
 static bool bind_expr(binder *b, ast *n, bind_rel *rel);
@@ -229,6 +231,14 @@ static bool bind_name(binder *b, ast *n, bind_rel *rel) {
   }
   if (e && e->tabular)
     return fail(b, KQL_ERR_BIND, n->span, "'%s' is a tabular expression, not a scalar value", n->name);
+  if (rel && rel->open) { /* a column bag_unpack may make: unknown until the data is read */
+    n->col = -1;
+    n->type = KQL_T_DYNAMIC;
+    n->let = ast_new(b->a, AST_LIT, n->span);
+    n->let->lit = val_null(KQL_T_DYNAMIC);
+    n->let->type = KQL_T_DYNAMIC;
+    return true;
+  }
   /* Unknown: suggest among the columns and scalar lets. */
   int cap = (rel ? rel->n : 0) + 16, k = 0;
   const char **names = arena_alloc(b->a, sizeof(char *) * (size_t)cap);
@@ -1192,6 +1202,81 @@ fail:
   return NULL;
 }
 
+/* evaluate bag_unpack(Col [, Prefix] [, columnsConflict=...] [, ignoredProperties=...]):
+** the input's columns but Col, then a column per key of Col's bags.  The keys come from the
+** data: the engine's discover callback runs the input once at compile time.  Without one
+** (kql check) the result is an open relation. */
+static bind_rel *bind_bag_unpack(binder *b, ast *n, bind_rel *in) {
+  ast *call = n->a;
+  if (call->list.n < 1) {
+    fail(b, KQL_ERR_BIND, call->span, "%s", "bag_unpack expects a dynamic column");
+    return NULL;
+  }
+  ast *bag = call->list.v[0];
+  if (!bind_expr(b, bag, in)) return NULL;
+  const char *prefix = "", *conflict = "error";
+  ast *ignored = NULL;
+  for (int i = 1; i < call->list.n; i++) {
+    ast *a = call->list.v[i];
+    if (a->kind == AST_ASSIGN) {
+      if (strcmp(a->name, "columnsConflict") == 0 && a->a->kind == AST_LIT && a->a->lit.type == KQL_T_STRING)
+        conflict = a->a->lit.u.s.p;
+      else if (strcmp(a->name, "ignoredProperties") == 0) ignored = a->a;
+      else if (strcmp(a->name, "OutputColumnPrefix") == 0 && a->a->kind == AST_LIT && a->a->lit.type == KQL_T_STRING)
+        prefix = a->a->lit.u.s.p;
+      continue;
+    }
+    if (a->kind == AST_LIT && a->lit.type == KQL_T_STRING) prefix = a->lit.u.s.p;
+  }
+  bind_keys keys = {0};
+  if (b->discover && !b->discover(b->discover_ctx, n->in, bag, b->a, &keys, b->d)) return NULL;
+  bind_rel *out = rel_new(b, in->n + keys.n);
+  for (int c = 0; c < in->n; c++) {
+    if (bag->kind == AST_NAME && bag->col == c) continue;
+    rel_put(out, in->cols[c].name, in->cols[c].type, in->cols[c].src, in->cols[c].src_col);
+    mark_used(&in->cols[c]);
+  }
+  int first = out->n;
+  for (int k = 0; k < keys.n; k++) {
+    bool skip = false;
+    if (ignored && ignored->kind == AST_LIT && ignored->lit.type == KQL_T_DYNAMIC) {
+      const char *q = arena_printf(b->a, "\"%s\"", keys.names[k]);
+      skip = strstr(ignored->lit.u.s.p, q) != NULL;
+    }
+    if (skip) continue;
+    const char *name = *prefix ? arena_printf(b->a, "%s%s", prefix, keys.names[k]) : keys.names[k];
+    int at = rel_find(out, name);
+    if (at >= 0 && at < first) {
+      if (strcmp(conflict, "replace_source") == 0) {
+        memmove(&out->cols[at], &out->cols[at + 1], sizeof(bind_col) * (size_t)(out->n - at - 1));
+        out->n--;
+        first--;
+      } else if (strcmp(conflict, "keep_source") == 0) {
+        continue;
+      } else {
+        diag_set(b->d, KQL_ERR_RUNTIME, n->span,
+                 "bag_unpack: the bag key '%s' clashes with an existing column", name);
+        diag_hint(b->d, "%s", "use columnsConflict='replace_source' or 'keep_source', or a prefix");
+        return NULL;
+      }
+    }
+    rel_put(out, name, keys.types[k], NULL, 0);
+  }
+  /* the keys, in the output's order, for the operator: names in call->by as AST_PARAMs */
+  ast_list cols = {0};
+  for (int c = first; c < out->n; c++) {
+    ast *p = ast_new(b->a, AST_PARAM, n->span);
+    p->name = out->cols[c].name + strlen(prefix);
+    p->op = out->cols[c].type;
+    p->col = c;
+    ast_push(b->a, &cols, p);
+  }
+  n->by = cols;
+  n->slot = first;
+  if (!b->discover) out->open = true;
+  return out;
+}
+
 /* _GetWatchlist('alias'): a CSV file in a data folder; its columns are SearchKey and
 ** WatchlistItem, then the file's header columns as strings. */
 static bind_rel *bind_watchlist(binder *b, ast *n) {
@@ -1355,6 +1440,10 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     break;
   }
   case AST_EVALUATE:
+    if (strcmp(n->a->name, "bag_unpack") == 0) {
+      out = bind_bag_unpack(b, n, in);
+      break;
+    }
     fail(b, KQL_ERR_UNSUPPORTED, n->a->span, "plugin '%s' is not supported yet", n->a->name);
     return NULL;
   case AST_WHERE:
@@ -1449,8 +1538,9 @@ static bool looks_tabular(binder *b, const ast *n) {
   return true; /* a bare name at statement level is a table */
 }
 
-ast *bind_query(arena *a, catalog *c, ast *q, kql_diag *d) {
-  binder b = {.a = a, .cat = c, .d = d};
+ast *bind_query(arena *a, catalog *c, ast *q, bind_discover_fn discover, void *discover_ctx,
+                kql_diag *d) {
+  binder b = {.a = a, .cat = c, .d = d, .discover = discover, .discover_ctx = discover_ctx};
   ast *result = NULL;
   for (int i = 0; i < q->list.n; i++) {
     ast *s = q->list.v[i];

@@ -21,6 +21,7 @@ typedef struct bind_col {
 typedef struct bind_rel {
   int n;               /* number of columns */
   bind_col *cols;      /* the columns */
+  bool open;           /* more columns may exist (bag_unpack under kql check) */
 } bind_rel;
 
 /* What a table scan must read: filled by the binder, used by the scan operator. */
@@ -29,8 +30,22 @@ typedef struct bind_scan {
   bool *used;          /* used[i]: column i of the table is needed */
 } bind_scan;
 
-/* Bind 'q' (an AST_QUERY).  Returns the result statement's tabular node, or NULL with 'd'. */
-KQL_INTERNAL ast *bind_query(arena *a, catalog *c, ast *q, kql_diag *d);
+/* Keys discovered in the data (bag_unpack's columns): names and types, in first-seen order. */
+typedef struct bind_keys {
+  const char **names;  /* key names */
+  kql_type *types;     /* their types */
+  int n;               /* how many */
+} bind_keys;
+
+/* Runs the bound tabular node 'input' and collects the keys of the bags that 'expr' gives
+** for its rows.  Supplied by the engine for a run; absent for 'kql check'. */
+typedef bool (*bind_discover_fn)(void *ctx, const ast *input, const ast *expr, arena *a,
+                                 bind_keys *out, kql_diag *d);
+
+/* Bind 'q' (an AST_QUERY).  Returns the result statement's tabular node, or NULL with 'd'.
+** 'discover' (may be NULL) finds the columns of operators whose schema depends on the data. */
+KQL_INTERNAL ast *bind_query(arena *a, catalog *c, ast *q, bind_discover_fn discover,
+                             void *discover_ctx, kql_diag *d);
 /* True when 'n' is a tabular expression (after binding). */
 KQL_INTERNAL bool bind_is_tabular(const ast *n);
 

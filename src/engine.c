@@ -10,6 +10,7 @@
 #include "bind.h"
 #include "exec.h"
 #include "format.h"
+#include "json.h"
 #include "lit.h"
 #include "parse.h"
 
@@ -20,6 +21,7 @@ struct kql_engine {
   int64_t data_now;    /* as-of instant of a data folder (now.txt) */
   bool has_data_now;   /* a data folder gave one */
   bool strict;         /* a value that does not fit its column is an error */
+  bool check_only;     /* compile without reading data (kql check) */
 };
 
 struct kql_query {
@@ -110,6 +112,79 @@ int kql_parse_datetime(const char *text, int64_t *ticks) {
   return lit_parse_datetime(text, strlen(text), ticks);
 }
 
+void kql_engine_set_check_only(kql_engine *e, int check_only) { e->check_only = check_only != 0; }
+
+typedef struct key_acc {
+  bind_keys *k;        /* the keys so far */
+  int cap;             /* room */
+  arena *a;            /* where names go */
+} key_acc;
+
+static void add_key(void *ctx, const char *key, kql_type t) {
+  key_acc *acc = ctx;
+  bind_keys *k = acc->k;
+  for (int i = 0; i < k->n; i++) {
+    if (strcmp(k->names[i], key) != 0) continue;
+    kql_type old = k->types[i];
+    if (t == KQL_T_NULL || t == old) return;
+    if (old == KQL_T_NULL) k->types[i] = t;
+    else if ((old == KQL_T_LONG && t == KQL_T_REAL) || (old == KQL_T_REAL && t == KQL_T_LONG))
+      k->types[i] = KQL_T_REAL;
+    else k->types[i] = KQL_T_DYNAMIC;
+    return;
+  }
+  if (k->n == acc->cap) {
+    int cap = acc->cap ? acc->cap * 2 : 16;
+    const char **names = arena_alloc(acc->a, sizeof(char *) * (size_t)cap);
+    kql_type *types = arena_alloc(acc->a, sizeof(kql_type) * (size_t)cap);
+    if (k->n) {
+      memcpy(names, k->names, sizeof(char *) * (size_t)k->n);
+      memcpy(types, k->types, sizeof(kql_type) * (size_t)k->n);
+    }
+    k->names = names;
+    k->types = types;
+    acc->cap = cap;
+  }
+  k->names[k->n] = arena_strdup(acc->a, key);
+  k->types[k->n++] = t;
+}
+
+/* The binder's discover callback: run 'input' once and collect the keys of 'expr's bags. */
+static bool discover_keys(void *ctx, const ast *input, const ast *expr, arena *a, bind_keys *out,
+                          kql_diag *d) {
+  kql_engine *e = ctx;
+  exec_ctx x = {0};
+  x.a = arena_new();
+  x.d = d;
+  x.cat = e->cat;
+  if (!kql_engine_now(e, &x.now)) x.now = 0;
+  key_acc acc = {out, 0, a};
+  arena *tmp = arena_new();
+  op *root = exec_build(&x, input, d);
+  bool ok = root != NULL;
+  if (root) {
+    batch *b;
+    exec_result r;
+    while ((r = root->vt->next(root, &b)) == EXEC_BATCH_READY) {
+      int n = batch_count(b);
+      for (int i = 0; i < n; i++) {
+        kql_value v;
+        expr_eval(&x, tmp, expr, b, batch_row(b, i), &v);
+        json_dyn_each_key(v, add_key, &acc);
+      }
+      arena_reset(tmp);
+    }
+    ok = r != EXEC_ERROR && !x.failed;
+    exec_free(root);
+  }
+  for (int i = 0; i < out->n; i++)
+    if (out->types[i] == KQL_T_NULL) out->types[i] = KQL_T_DYNAMIC;
+  exec_ctx_free(&x);
+  arena_free(tmp);
+  arena_free(x.a);
+  return ok;
+}
+
 kql_query *kql_query_compile(kql_engine *e, const char *text, size_t len, kql_diag *d) {
   clear(d);
   kql_query *q = xcalloc(1, sizeof *q);
@@ -118,7 +193,8 @@ kql_query *kql_query_compile(kql_engine *e, const char *text, size_t len, kql_di
   q->src = arena_strndup(q->a, text, len);
   q->len = len;
   q->root = kql_parse(q->a, q->src, len, d);
-  if (q->root) q->result = bind_query(q->a, e->cat, q->root, d);
+  if (q->root)
+    q->result = bind_query(q->a, e->cat, q->root, e->check_only ? NULL : discover_keys, e, d);
   if (!q->result) {
     kql_query_free(q);
     return NULL;

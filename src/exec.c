@@ -57,6 +57,7 @@ op *exec_build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_LOOKUP: return op_join_new(x, n, child, d);
   case AST_MVEXPAND: return op_mvexpand_new(x, n, child);
   case AST_PARSE: return op_parse_new(x, n, child, d);
+  case AST_EVALUATE: return op_bagunpack_new(x, n, child);
   case AST_WHERE: return op_where_new(x, n, child);
   case AST_PROJECT:
   case AST_EXTEND: return op_project_new(x, n, child);
@@ -237,6 +238,9 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step) {
   case AST_DISTINCT: fputs("  [blocking: keeps one row per distinct value]", out); break;
   case AST_RENDER: fputs("  [accepted; kql leaves the result unchanged]", out); break;
   case AST_SAMPLE: fputs("  [kql takes the first rows, not a random sample]", out); break;
+  case AST_EVALUATE:
+    fputs("  [its columns come from the data: the input is read once more when compiling]", out);
+    break;
   default: break;
   }
   fputc('\n', out);

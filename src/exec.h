@@ -117,6 +117,7 @@ KQL_INTERNAL op *op_range_new(exec_ctx *x, const ast *n);
 KQL_INTERNAL op *op_union_new(exec_ctx *x, const ast *n);
 KQL_INTERNAL op *op_join_new(exec_ctx *x, const ast *n, op *left, kql_diag *d);
 KQL_INTERNAL op *op_mvexpand_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_bagunpack_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_external_new(exec_ctx *x, const ast *n, kql_diag *d);
 KQL_INTERNAL op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);
 

@@ -655,6 +655,26 @@ kql_value json_dyn_cast(arena *a, kql_value d, kql_type t) {
   return v;
 }
 
+void json_dyn_each_key(kql_value d, void (*fn)(void *ctx, const char *key, kql_type t), void *ctx) {
+  if (d.isnull || d.type != KQL_T_DYNAMIC || !d.u.s.n || d.u.s.p[0] != '{') return;
+  cJSON *root = cJSON_ParseWithLength(d.u.s.p, d.u.s.n);
+  for (const cJSON *c = root ? root->child : NULL; c; c = c->next)
+    if (c->string) fn(ctx, c->string, json_infer_type(c));
+  cJSON_Delete(root);
+}
+
+void json_dyn_fields(arena *a, kql_value d, const char *const *names, const kql_type *types,
+                     int n, kql_value *out) {
+  for (int i = 0; i < n; i++) out[i] = val_null(types[i]);
+  if (d.isnull || d.type != KQL_T_DYNAMIC || !d.u.s.n || d.u.s.p[0] != '{') return;
+  cJSON *root = cJSON_ParseWithLength(d.u.s.p, d.u.s.n);
+  for (int i = 0; root && i < n; i++) {
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(root, names[i]);
+    if (c && json_to_value(c, types[i], a, &out[i]) == JSON_FIT_BAD) out[i] = val_null(types[i]);
+  }
+  cJSON_Delete(root);
+}
+
 /* ---- output ---- */
 
 void json_write_string(FILE *f, const char *s, size_t n) {

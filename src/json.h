@@ -67,6 +67,15 @@ KQL_INTERNAL size_t json_dyn_elements(arena *a, kql_value d, bool bag_as_array, 
 ** another JSON type becomes null. */
 KQL_INTERNAL kql_value json_dyn_cast(arena *a, kql_value d, kql_type t);
 
+/* For bag_unpack: call 'fn' with each key of property bag 'd' and the type its value
+** suggests (json_infer_type); nothing for a value that is not a bag. */
+KQL_INTERNAL void json_dyn_each_key(kql_value d, void (*fn)(void *ctx, const char *key, kql_type t),
+                                    void *ctx);
+/* For bag_unpack: the values of keys 'names' (types 'types') of bag 'd' into 'out'; a key the
+** bag lacks, or a value of another type, is null (strings keep their text). */
+KQL_INTERNAL void json_dyn_fields(arena *a, kql_value d, const char *const *names,
+                                  const kql_type *types, int n, kql_value *out);
+
 /* Write 'v' as a JSON value to 'f' (DESIGN.md section 5). */
 KQL_INTERNAL void json_write_value(FILE *f, const kql_value *v);
 /* Write 's' as a JSON string literal. */

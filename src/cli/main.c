@@ -473,6 +473,7 @@ static int cmd_check(int argc, char **argv) {
   if (!o.nfiles && !o.expr) return usage_error("check", "missing FILE%s", "");
   kql_engine *e = make_engine(&o, &rc);
   if (!e) return rc;
+  kql_engine_set_check_only(e, 1);
   int bad = 0;
   int n = o.expr ? 1 : o.nfiles;
   for (int i = 0; i < n; i++) {
