@@ -313,6 +313,7 @@ unionsrcs:
 unionsrc:
     primary                       { $$ = $1; }
   | name STAR                     { $$ = parse_wildcard(p, @$); }
+  | STAR                          { $$ = parse_wildcard(p, @$); }
   ;
 
 names:

@@ -76,6 +76,11 @@ KQL_API void kql_engine_add_external(kql_engine *e, const char *url, const char 
 KQL_API void kql_engine_set_check_only(kql_engine *e, int check_only);
 /* A value that does not fit its column's type is an error rather than a null. */
 KQL_API void kql_engine_set_strict(kql_engine *e, int strict);
+/* A query whose operators hold more than 'bytes' (summarize groups, sort and top rows, a
+** join's build side, mv-expand elements) stops with KQL_ERR_NOMEM, located at the operator;
+** 0 means no limit.  Default: KQL_DEFAULT_MAX_MEMORY, or half the physical memory if less. */
+#define KQL_DEFAULT_MAX_MEMORY ((uint64_t)4 << 30)
+KQL_API void kql_engine_set_max_memory(kql_engine *e, uint64_t bytes);
 /* The instant now() will be: 1 when pinned with kql_engine_set_now, 2 when taken from a
 ** data folder's now.txt, 0 when it will be the wall clock at run time. */
 KQL_API int kql_engine_now(const kql_engine *e, int64_t *ticks);

@@ -37,6 +37,7 @@ typedef struct binder {
 static bool bind_expr(binder *b, ast *n, bind_rel *rel);
 static bind_rel *bind_tab(binder *b, ast *n);
 static bool looks_tabular(binder *b, const ast *n);
+static ast *pass_column(binder *b, const bind_rel *in, int col, const char *name, kql_span sp);
 static ast *expand_call(binder *b, ast *n, let_entry *fe, bind_rel *rel, bool tabular);
 
 bool bind_is_tabular(const ast *n) {
@@ -341,7 +342,9 @@ static bool bind_binary(binder *b, ast *n) {
     return true;
   case OP_EQ:
   case OP_NE:
-    if ((t == KQL_T_STRING && val_is_numeric(u)) || (u == KQL_T_STRING && val_is_numeric(t))) {
+    if ((t == KQL_T_BOOL && (val_is_numeric(u) || u == KQL_T_STRING)) ||
+        (u == KQL_T_BOOL && (val_is_numeric(t) || t == KQL_T_STRING)) ||
+        (t == KQL_T_STRING && val_is_numeric(u)) || (u == KQL_T_STRING && val_is_numeric(t))) {
       n->type = KQL_T_BOOL; /* Kusto compares a string with a number for equality */
       return true;
     }
@@ -649,13 +652,106 @@ static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out
   return true;
 }
 
-static bind_rel *bind_summarize(binder *b, ast *n, bind_rel *in) {
+static bool is_agg_call(const ast *e) {
+  const fn_def *f = e->kind == AST_CALL ? fn_lookup(e->name) : NULL;
+  return f && (f->flags & FN_AGG);
+}
+
+static bool has_agg(const ast *e) {
+  if (!e) return false;
+  if (is_agg_call(e)) return true;
+  if (has_agg(e->a) || has_agg(e->b) || has_agg(e->c)) return true;
+  for (int i = 0; i < e->list.n; i++)
+    if (has_agg(e->list.v[i])) return true;
+  return false;
+}
+
+/* Replace each aggregate call inside 'e' by a name __aggN, adding __aggN = call to 'hidden'. */
+static ast *lift_aggs(binder *b, ast *e, ast_list *hidden) {
+  if (!e) return NULL;
+  if (is_agg_call(e)) {
+    ast *as = ast_new(b->a, AST_ASSIGN, e->span);
+    as->name = arena_printf(b->a, "__agg%d", hidden->n);
+    as->a = e;
+    ast_push(b->a, hidden, as);
+    ast *ref = ast_new(b->a, AST_NAME, e->span);
+    ref->name = as->name;
+    return ref;
+  }
+  e->a = lift_aggs(b, e->a, hidden);
+  e->b = lift_aggs(b, e->b, hidden);
+  e->c = lift_aggs(b, e->c, hidden);
+  for (int i = 0; i < e->list.n; i++) e->list.v[i] = lift_aggs(b, e->list.v[i], hidden);
+  return e;
+}
+
+static bind_rel *bind_summarize_plain(binder *b, ast *n, bind_rel *in) {
   bind_rel *out = rel_new(b, n->by.n + n->list.n * (in->n + 64));
   int ncol = 0;
   b->nslots = 0;
   if (!bind_group_items(b, &n->by, in, out, &ncol, false)) return NULL;
   if (!bind_group_items(b, &n->list, in, out, &ncol, true)) return NULL;
   n->slot = b->nslots;
+  return out;
+}
+
+/* summarize with expressions over aggregates (AvgSize = sum(x) / count()): 'n' becomes a
+** project over a new summarize node that computes the aggregates, hidden ones included. */
+static bind_rel *bind_summarize(binder *b, ast *n, bind_rel *in) {
+  bool lift = false;
+  for (int i = 0; i < n->list.n && !lift; i++) {
+    const ast *e = n->list.v[i]->kind == AST_ASSIGN ? n->list.v[i]->a : n->list.v[i];
+    lift = !is_agg_call(e) && has_agg(e);
+  }
+  if (!lift) return bind_summarize_plain(b, n, in);
+  ast *s = ast_new(b->a, AST_SUMMARIZE, n->span);
+  s->in = n->in;
+  s->opts = n->opts;
+  s->by = n->by;
+  ast_list hidden = {0};
+  int *computed = arena_alloc(b->a, sizeof(int) * (size_t)n->list.n);
+  ast **exprs = arena_alloc(b->a, sizeof(ast *) * (size_t)n->list.n);
+  for (int i = 0; i < n->list.n; i++) {
+    ast *it = n->list.v[i];
+    ast *e = it->kind == AST_ASSIGN ? it->a : it;
+    computed[i] = !is_agg_call(e) && has_agg(e);
+    if (computed[i]) exprs[i] = lift_aggs(b, e, &hidden);
+    else ast_push(b->a, &s->list, it);
+  }
+  int nvisible = s->list.n;
+  for (int i = 0; i < hidden.n; i++) ast_push(b->a, &s->list, hidden.v[i]);
+  bind_rel *mid = bind_summarize_plain(b, s, in);
+  if (!mid) return NULL;
+  s->rel = mid;
+  /* the projection: by-columns, then each item in order (all of an arg_max's columns) */
+  ast_list items = {0};
+  int c = 0, agg = 0;
+  for (; c < n->by.n; c++) ast_push(b->a, &items, pass_column(b, mid, c, mid->cols[c].name, n->span));
+  for (int i = 0; i < n->list.n; i++) {
+    if (computed[i]) {
+      ast *it = n->list.v[i];
+      ast *as = ast_new(b->a, AST_ASSIGN, it->span);
+      as->name = it->kind == AST_ASSIGN ? it->name : NULL;
+      as->a = exprs[i];
+      if (!as->name) {
+        ast_push(b->a, &items, exprs[i]); /* named ColumnN by bind_items */
+        continue;
+      }
+      ast_push(b->a, &items, as);
+      continue;
+    }
+    int end = agg + 1 < nvisible ? s->list.v[agg + 1]->col : mid->n - hidden.n;
+    for (c = s->list.v[agg]->col; c < end; c++)
+      ast_push(b->a, &items, pass_column(b, mid, c, mid->cols[c].name, n->span));
+    agg++;
+  }
+  n->kind = AST_PROJECT;
+  n->in = s;
+  n->list = items;
+  n->by = (ast_list){0};
+  n->opts = (ast_list){0};
+  bind_rel *out = rel_new(b, items.n);
+  if (!bind_items(b, n, mid, out, false)) return NULL;
   return out;
 }
 
@@ -1022,6 +1118,19 @@ static bind_rel *bind_join(binder *b, ast *n, bind_rel *in) {
   if (!right) return NULL;
   /* keys: pairs of AST_NAME bound to the left and right columns, in by */
   ast_list keys = {0};
+  /* on $left.A == $right.A and $left.B == $right.B: the same as a list of keys */
+  for (int i = 0; i < n->list.n; i++) {
+    ast *key = n->list.v[i];
+    if (key->kind == AST_BINARY && key->op == OP_AND) {
+      n->list.v[i] = key->a;
+      ast_list rest = {0};
+      for (int j = 0; j <= i; j++) ast_push(b->a, &rest, n->list.v[j]);
+      ast_push(b->a, &rest, key->b);
+      for (int j = i + 1; j < n->list.n; j++) ast_push(b->a, &rest, n->list.v[j]);
+      n->list = rest;
+      i--;
+    }
+  }
   for (int i = 0; i < n->list.n; i++) {
     const char *l, *r;
     if (!join_key(b, n->list.v[i], &l, &r)) return NULL;
@@ -1335,11 +1444,20 @@ static bind_rel *bind_tab_call(binder *b, ast *n) {
     n->let = n->list.v[0];
     return r;
   }
-  if (strcmp(n->name, "table") == 0 && n->list.n >= 1 && n->list.v[0]->kind == AST_LIT &&
-      n->list.v[0]->lit.type == KQL_T_STRING) {
-    n->kind = AST_NAME;
-    n->name = arena_strndup(b->a, n->list.v[0]->lit.u.s.p, n->list.v[0]->lit.u.s.n);
-    return bind_source(b, n);
+  if (strcmp(n->name, "table") == 0 && n->list.n >= 1) {
+    /* table('Name') or table(name) where name is a string let */
+    const ast *arg = n->list.v[0];
+    if (arg->kind == AST_NAME) {
+      let_entry *e = find_let(b, arg->name);
+      if (e && !e->tabular && !e->func) arg = e->value;
+    }
+    if (arg->kind == AST_LIT && arg->lit.type == KQL_T_STRING) {
+      n->kind = AST_NAME;
+      n->name = arena_strndup(b->a, arg->lit.u.s.p, arg->lit.u.s.n);
+      return bind_source(b, n);
+    }
+    fail(b, KQL_ERR_BIND, n->span, "%s", "table() expects a constant table name");
+    return NULL;
   }
   if (strcmp(n->name, "_GetWatchlist") == 0) return bind_watchlist(b, n);
   if (fn_lookup(n->name) || fn_known_unsupported(n->name)) {
@@ -1355,7 +1473,8 @@ static bind_rel *bind_tab_call(binder *b, ast *n) {
 static bind_rel *bind_tab_inner(binder *b, ast *n) {
   if (n->kind == AST_NAME) {
     let_entry *fe = find_let(b, n->name);
-    if (fe && fe->func && fe->func->flags) { /* a view: used by its name */
+    if (fe && fe->func && (fe->func->flags || fe->func->by.n == 0)) {
+      /* a view, or a function without parameters, used by its name */
       ast *body = expand_call(b, n, fe, NULL, true);
       if (!body) return NULL;
       n->kind = AST_TABLE;
@@ -1534,6 +1653,11 @@ static bool looks_tabular(binder *b, const ast *n) {
   }
   if (n->kind != AST_NAME) return false;
   let_entry *e = find_let(b, n->name);
+  if (e && e->func && e->func->by.n == 0 && !e->func->flags) {
+    ast call = *n;
+    call.kind = AST_CALL;
+    return looks_tabular(b, &call);
+  }
   if (e) return e->tabular || (e->func && e->func->flags);
   return true; /* a bare name at statement level is a table */
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bind.h"
 #include "exec.h"
@@ -22,6 +23,7 @@ struct kql_engine {
   bool has_data_now;   /* a data folder gave one */
   bool strict;         /* a value that does not fit its column is an error */
   bool check_only;     /* compile without reading data (kql check) */
+  uint64_t max_mem;    /* bytes the operators of a run may hold; 0: no limit */
 };
 
 struct kql_query {
@@ -56,6 +58,10 @@ const char *kql_status_name(kql_status s) {
 kql_engine *kql_engine_new(void) {
   kql_engine *e = xcalloc(1, sizeof *e);
   e->cat = cat_new();
+  e->max_mem = KQL_DEFAULT_MAX_MEMORY;
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page > 0 && (uint64_t)pages * (uint64_t)page / 2 < e->max_mem)
+    e->max_mem = (uint64_t)pages * (uint64_t)page / 2;
   return e;
 }
 
@@ -96,6 +102,8 @@ void kql_engine_set_now(kql_engine *e, int64_t ticks) {
 }
 
 void kql_engine_set_strict(kql_engine *e, int strict) { e->strict = strict != 0; }
+
+void kql_engine_set_max_memory(kql_engine *e, uint64_t bytes) { e->max_mem = bytes; }
 
 void kql_engine_add_external(kql_engine *e, const char *url, const char *path) {
   cat_add_external(e->cat, url, path);
@@ -235,6 +243,7 @@ static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *r
   x.a = arena_new();
   x.d = d;
   x.strict = q->e->strict;
+  x.max_mem = q->e->max_mem;
   x.cat = q->e->cat;
   if (!kql_engine_now(q->e, &x.now)) x.now = wall_now();
   kql_status st = KQL_OK;

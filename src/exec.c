@@ -2,6 +2,7 @@
 ** exec.c: builds the operator pipeline of a bound query (see exec.h for the interface
 ** and an example), owns batches, and prints the pipeline for 'kql explain'.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +172,33 @@ void exec_ctx_free(exec_ctx *x) {
     c = next;
   }
   x->regex = NULL;
+}
+
+/* 'n' bytes for a message: "64 MiB", "1.5 GiB", "1000 bytes". */
+static void size_text(char *buf, size_t cap, uint64_t n) {
+  static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  double v = (double)n;
+  while (v >= 1024 && u < 4) v /= 1024, u++;
+  if (u == 0) snprintf(buf, cap, "%llu bytes", (unsigned long long)n);
+  else if (v == (double)(uint64_t)v) snprintf(buf, cap, "%llu %s", (unsigned long long)v, units[u]);
+  else snprintf(buf, cap, "%.1f %s", v, units[u]);
+}
+
+bool exec_charge(op *o, size_t bytes) {
+  exec_ctx *x = o->x;
+  x->mem = x->mem - o->held + bytes;
+  o->held = bytes;
+  if (!x->max_mem || x->mem <= x->max_mem) return true;
+  if (!x->failed) {
+    char lim[32];
+    size_text(lim, sizeof lim, x->max_mem);
+    diag_set(x->d, KQL_ERR_NOMEM, o->node->span, "%s passed the memory limit of %s", o->vt->name,
+             lim);
+    diag_hint(x->d, "raise the limit with --max-memory, or narrow the rows first");
+  }
+  x->failed = true;
+  return false;
 }
 
 void exec_free(op *o) {

@@ -48,6 +48,8 @@ typedef struct exec_ctx {
   struct subq_cache *subq; /* results of subqueries (in (T), toscalar(T)), run once */
   struct regex_cache *regex; /* compiled patterns, per expression node */
   catalog *cat;        /* for the files externaldata names */
+  uint64_t max_mem;    /* bytes the operators may hold in all (0: no limit) */
+  uint64_t mem;        /* bytes they hold now, as charged with exec_charge() */
   struct exec_window *win; /* the serialized rows while a window function is evaluated */
 } exec_ctx;
 
@@ -73,7 +75,14 @@ struct op {
   const ast *node;     /* the AST node it runs */
   exec_ctx *x;         /* the query's context */
   uint64_t rows_out;   /* rows emitted (explain --analyze) */
+  size_t held;         /* bytes charged by this operator (exec_charge) */
 };
+
+/* Record that operator 'o' now holds 'bytes' of rows and state in all (it replaces what 'o'
+** charged before).  Returns false, with the query's diagnostic set (KQL_ERR_NOMEM, at the
+** operator), when the operators of the query together pass its memory limit; the operator
+** then returns EXEC_ERROR. */
+KQL_INTERNAL bool exec_charge(op *o, size_t bytes);
 
 /* Release what a run's context holds outside its arena (compiled patterns). */
 KQL_INTERNAL void exec_ctx_free(exec_ctx *x);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "exec.h"
 #include "json.h"
@@ -145,7 +146,13 @@ static int compare(arena *tmp, kql_value a, kql_value b) {
     }
     return (a.u.i > b.u.i) - (a.u.i < b.u.i);
   }
+  if (a.type == KQL_T_BOOL && (val_is_numeric(b.type) || b.type == KQL_T_STRING)) a = val_long(a.u.b);
+  if (b.type == KQL_T_BOOL && (val_is_numeric(a.type) || a.type == KQL_T_STRING)) b = val_long(b.u.b);
   if ((a.type == KQL_T_STRING && val_is_numeric(b.type)) || (b.type == KQL_T_STRING && val_is_numeric(a.type))) {
+    /* a bool against a string compares with "true"/"false" (and 1/0) */
+    const kql_value *str = a.type == KQL_T_STRING ? &a : &b;
+    if (str->u.s.n == 4 && strncasecmp(str->u.s.p, "true", 4) == 0) return (a.type == KQL_T_STRING ? b : a).u.i == 1 ? 0 : 1;
+    if (str->u.s.n == 5 && strncasecmp(str->u.s.p, "false", 5) == 0) return (a.type == KQL_T_STRING ? b : a).u.i == 0 ? 0 : 1;
     /* string == number: the string's number, when it is one */
     const kql_value *s = a.type == KQL_T_STRING ? &a : &b, *num = a.type == KQL_T_STRING ? &b : &a;
     char buf[64], *end;

@@ -381,16 +381,18 @@ static void dl_blank(dynlit *p) {
 static bool dl_value(dynlit *p);
 
 static bool dl_string(dynlit *p) {
+  bool verbatim = p->s[p->i] == '@';
+  if (verbatim) p->i++;
   char q = p->s[p->i];
   size_t start = ++p->i;
   while (p->i < p->n && p->s[p->i] != q) {
-    if (p->s[p->i] == '\\') p->i++;
+    if (p->s[p->i] == '\\' && !verbatim) p->i++;
     p->i++;
   }
   if (p->i >= p->n) return false;
   size_t len = p->i - start, bad;
   char *tmp = arena_alloc(p->a, len + 1);
-  long m = lit_unescape(p->s + start, len, q, false, tmp, &bad);
+  long m = lit_unescape(p->s + start, len, q, verbatim, tmp, &bad);
   if (m < 0) {
     p->i = start + bad;
     return false;
@@ -458,7 +460,7 @@ static bool dl_value(dynlit *p) {
     if (!ok || p->i >= p->n) return false;
     sb_put(&p->out, &close, 1);
     p->i++;
-  } else if (c == '"' || c == '\'') {
+  } else if (c == '"' || c == '\'' || (c == '@' && p->i + 1 < p->n && (p->s[p->i + 1] == '"' || p->s[p->i + 1] == '\''))) {
     ok = dl_string(p);
   } else if (word_at(p, "true") || word_at(p, "false") || word_at(p, "null")) {
     size_t k = c == 'f' ? 5 : 4;

@@ -257,6 +257,16 @@ static bool parse_rfc(cursor *c, dt_parts *dt) {
   return clock_time(c, dt) && zone_suffix(c, dt);
 }
 
+/* US "MM/DD/YYYY[ HH:MM[:SS[.f]]][zone]", as .NET's invariant culture reads it. */
+static bool parse_us(cursor *c, dt_parts *dt) {
+  if (!digits(c, 1, 2, &dt->month) || !eat(c, '/') || !digits(c, 1, 2, &dt->day) ||
+      !eat(c, '/') || digits(c, 4, 4, &dt->year) != 4)
+    return false;
+  if (c->p == c->e) return true;
+  if (!eat_blanks(c)) return false;
+  return clock_time(c, dt) && zone_suffix(c, dt);
+}
+
 /* Parse the datetime text 's' of 'n' bytes: see lit.h for the forms. */
 int lit_parse_datetime(const char *s, size_t n, int64_t *ticks) {
   cursor c = trimmed(s, n);
@@ -264,7 +274,10 @@ int lit_parse_datetime(const char *s, size_t n, int64_t *ticks) {
   dt_parts dt = {0, 0, 0, 0, 0, 0, 0, 0, -1};
   bool iso = c.e - c.p >= 5 && is_digit(c.p[0]) && is_digit(c.p[1]) && is_digit(c.p[2]) &&
              is_digit(c.p[3]) && c.p[4] == '-';
-  if (!(iso ? parse_iso(&c, &dt) : parse_rfc(&c, &dt)) || c.p != c.e) return -1;
+  const char *slash = memchr(c.p, '/', (size_t)(c.e - c.p));
+  bool us = !iso && slash && slash - c.p <= 2 && is_digit(c.p[0]);
+  if (!(iso ? parse_iso(&c, &dt) : us ? parse_us(&c, &dt) : parse_rfc(&c, &dt)) || c.p != c.e)
+    return -1;
   if (dt.year < 1 || dt.month < 1 || dt.month > 12 || dt.day < 1 ||
       (unsigned)dt.day > month_days(dt.year, (unsigned)dt.month))
     return -1;

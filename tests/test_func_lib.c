@@ -164,6 +164,12 @@ static const xcase strings[] = {
     {"toguid('a string that is not a guid')", "null"},
     {"todecimal('123.45678') == decimal(123.45678)", "true"},
     {"todecimal('x')", "null"},
+    {"string_size('hello')", "5"},
+    {"string_size('\u00e9')", "2"},
+    {"regex_quote('(so$me.Te^xt)')", "\"\\\\(so\\\\$me\\\\.Te\\\\^xt\\\\)\""},
+    {"replace_strings('A magic trick can turn a cat into a dog', dynamic(['cat', 'dog']), dynamic(['dog', 'pigeon']))",
+     "\"A magic trick can turn a dog into a pigeon\""},
+    {"replace_strings('abc', dynamic(['a', 'ab']), dynamic(['1', '2']))", "\"2c\""},
 };
 
 static const xcase regexes[] = {
@@ -211,6 +217,11 @@ static const xcase regexes[] = {
      "[[\"8\",\"2b8be2\",\"d\"],[\"d\",\"fa\",\"7\"]]"},
     {"extract_all(@'(\\d+)', 'none')", "null"},
     {"extractall(@'(\\d)', 'a1b2')", "[\"1\",\"2\"]"},
+    {"indexof_regex('abcabc', @'a.c')", "0"},
+    {"indexof_regex('abcabcdefg', @'a.c', 0, 9, 2)", "3"},
+    {"indexof_regex('abcabc', @'a.c', 1, -1, 2)", "-1"},
+    {"indexof_regex('ababaa', @'a.a', 0, -1, 2)", "-1"},
+    {"indexof_regex('abcabc', @'a|ab', -1)", "null"},
     /* catastrophic backtracking stops at the match limit instead of hanging */
     {"extract('(a+)+$', 1, strcat(strrep('a', 30), 'b'))", "\"\""},
 };
@@ -218,6 +229,7 @@ static const xcase regexes[] = {
 static const xcase codecs[] = {
     {"url_encode('https://www.bing.com/hello world')", "\"https%3a%2f%2fwww.bing.com%2fhello+world\""},
     {"url_encode('\u00e9')", "\"%c3%a9\""},
+    {"url_encode_component('https://www.bing.com/hello world/')", "\"https%3a%2f%2fwww.bing.com%2fhello%20world%2f\""},
     {"url_decode('https%3a%2f%2fwww.bing.com%2f')", "\"https://www.bing.com/\""},
     {"url_decode('a+b%zz%4')", "\"a b%zz%4\""},
     {"base64_encode_tostring('Kusto')", "\"S3VzdG8=\""},
@@ -233,6 +245,8 @@ static const xcase codecs[] = {
     {"hash_md5('World')", "\"f5a7924e621e84c9280a9a27e1bcb7f6\""},
     {"hash_md5(datetime(2020-01-01))", "\"786c530672d1f8db31fee25ea8a9390b\""},
     {"hash_md5(strrep('a', 100))", "\"36a92cc94a9e0fa21f625f8bfb007adf\""},
+    {"hash_sha1('World')", "\"70c07ec18ef89c5309bbb0937f3a6342411e1fdd\""},
+    {"hash_sha1(datetime(2020-01-01))", "\"e903e533f4d636b4fc0dcf3cf81e7b7f330de776\""},
     {"hash('World')", "1846988464401551951"},
     {"hash('World', 100)", "51"},
     {"hash(datetime('2015-01-01'))", "1380966698541616202"},
@@ -269,6 +283,7 @@ static const xcase parsers[] = {
      "[\"aa\",\"b,b,b\",\"cc\",\"Escaping quotes: \\\"Title\\\"\",\"line1\\nline2\"]"},
     {"parse_csv('record1,a,b,c\\nrecord2,x,y,z')", "[\"record1\",\"a\",\"b\",\"c\"]"},
     {"parse_csv('')", "[\"\"]"},
+    {"parse_urlquery('k1=v1&k2=v2&k3=v%203')", "{\"Query Parameters\":{\"k1\":\"v1\",\"k2\":\"v2\",\"k3\":\"v 3\"}}"},
 };
 
 /* ---- conditionals and numbers ---- */
@@ -496,6 +511,14 @@ static const xcase dynamics[] = {
     {"treepath(parse_json('{\"prop1\":[1,2,3,4], \"prop2\":\"value2\"}'))", "[\"['prop1']\",\"['prop1'][0]\",\"['prop2']\"]"},
     {"treepath(parse_json('{\"listProperty\":[100,200,300,\"abcde\",{\"x\":\"y\"}]}'))",
      "[\"['listProperty']\",\"['listProperty'][0]\",\"['listProperty'][0]['x']\"]"},
+    {"array_split(dynamic([1,2,3,4,5]), 2)", "[[1,2],[3,4,5]]"},
+    {"array_split(dynamic([1,2,3,4,5]), dynamic([1,3]))", "[[1],[2,3],[4,5]]"},
+    {"array_split(dynamic([1,2,3]), -1)", "[[1,2],[3]]"},
+    {"array_iff(dynamic([true,false,true]), dynamic([1,2,3]), dynamic([4,5,6]))", "[1,5,3]"},
+    {"array_iff(dynamic([true,false,'x']), 1, dynamic([4]))", "[1,null,null]"},
+    {"bag_set_key(dynamic({'key1': 1, 'key2': 2}), 'key3', 3)", "{\"key1\":1,\"key2\":2,\"key3\":3}"},
+    {"bag_set_key(dynamic({'key1': 1, 'key3': 'abc'}), 'key3', 3)", "{\"key1\":1,\"key3\":3}"},
+    {"bag_set_key(dynamic({'a': {'b': 1}}), '$.a.c', 'x')", "{\"a\":{\"b\":1,\"c\":\"x\"}}"},
     {"gettype('a')", "\"string\""},
     {"gettype(111)", "\"long\""},
     {"gettype(1 == 1)", "\"bool\""},
@@ -561,6 +584,15 @@ static const xcase nets[] = {
     {"has_ipv4_prefix('05:04:54 127.0.0.256 GET /favicon.ico 404', '127.0.')", "false"},
     {"has_ipv4_prefix('05:04:54127.0.0.1 GET /favicon.ico 404', '127.0.')", "false"},
     {"has_ipv4_prefix('Source address is 10.1.2.3:1234', '10.1.2.')", "true"},
+    {"has_any_ipv4('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.0.1', '127.0.0.2')", "true"},
+    {"has_any_ipv4('05:04:54 127.0.0.1 GET /favicon.ico 404', dynamic(['127.0.0.3', '127.0.0.1']))", "true"},
+    {"has_any_ipv4('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.0.2')", "false"},
+    {"has_any_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.', '192.168.')", "true"},
+    {"ipv4_is_in_any_range('192.168.1.6', '192.168.1.1/24', '10.0.0.1/8', '127.1.0.1/16')", "true"},
+    {"ipv4_is_in_any_range('192.168.1.6', dynamic(['10.0.0.1/8', '127.1.0.1/16']))", "false"},
+    {"format_ipv4_mask('192.168.1.1', 24)", "\"192.168.1.0/24\""},
+    {"format_ipv4_mask('192.168.1.1/24', 32)", "\"192.168.1.0/24\""},
+    {"format_ipv4_mask('192.168.1.1/24', long(-1))", "\"\""},
 };
 
 /* ---- aggregates ---- */

@@ -52,6 +52,8 @@ static const char *const usage_run =
     "  --format F          table (default on a terminal) | json (default otherwise) | ndjson | csv\n"
     "  -o FILE             write the result to FILE (written whole, or not at all)\n"
     "  --strict            a value that does not fit its column's type is an error\n"
+    "  --max-memory SIZE   stop a query whose operators hold more than SIZE (e.g. 512M, 8G; 0: no\n"
+    "                      limit).  Default: 4G, or half the machine's memory if less.\n"
     "exit status: 0 success; 1 the query is wrong; 2 usage, missing file or malformed data\n";
 
 static const char *const usage_check =
@@ -85,6 +87,7 @@ typedef struct options {
   const char *files[4096];      /* positional arguments */
   int nfiles;                   /* how many */
   bool strict;                  /* --strict */
+  const char *max_memory;       /* --max-memory */
   bool help;                    /* --help */
 } options;
 
@@ -156,6 +159,9 @@ static int parse_options(const char *cmd, int argc, char **argv, int from, optio
       o->expr = val;
     } else if (strcmp(a, "--strict") == 0) {
       o->strict = true;
+    } else if (strcmp(a, "--max-memory") == 0) {
+      NEEDS_VALUE();
+      o->max_memory = val;
     } else if (a[0] == '-' && a[1] != 0) {
       return usage_error(cmd, "unknown option '%s'", a);
     } else {
@@ -276,6 +282,29 @@ static void free_source(source *s) {
   kql_rule_free(s->rule);
 }
 
+/* Parse a size "N", "NK", "NM", "NG" or "NT" (powers of 1024; a trailing "B" or "iB" is
+** allowed) into '*bytes'; returns 0, or -1 when 's' is not one. */
+static int parse_size(const char *s, uint64_t *bytes) {
+  char *end;
+  errno = 0;
+  if (*s < '0' || *s > '9') return -1;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno) return -1;
+  int shift = 0;
+  switch (*end) {
+  case 'k': case 'K': shift = 10; end++; break;
+  case 'm': case 'M': shift = 20; end++; break;
+  case 'g': case 'G': shift = 30; end++; break;
+  case 't': case 'T': shift = 40; end++; break;
+  default: break;
+  }
+  if (shift && *end == 'i') end++;
+  if (*end == 'B' || *end == 'b') end++;
+  if (*end || v > (UINT64_MAX >> shift)) return -1;
+  *bytes = (uint64_t)v << shift;
+  return 0;
+}
+
 /* Build the engine from the options; returns NULL after printing why. */
 static kql_engine *make_engine(const options *o, int *rc) {
   kql_engine *e = kql_engine_new();
@@ -329,6 +358,16 @@ static kql_engine *make_engine(const options *o, int *rc) {
     kql_engine_set_now(e, t);
   }
   kql_engine_set_strict(e, o->strict);
+  if (o->max_memory) {
+    uint64_t bytes;
+    if (parse_size(o->max_memory, &bytes) != 0) {
+      fprintf(stderr, "kql: --max-memory '%s' is not a size (e.g. 512M, 8G, or 0 for no limit)\n",
+              o->max_memory);
+      kql_engine_free(e);
+      return NULL;
+    }
+    kql_engine_set_max_memory(e, bytes);
+  }
   *rc = 0;
   return e;
 fail:

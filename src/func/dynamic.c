@@ -681,3 +681,117 @@ void f_gettype(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   }
   *out = val_str(r, strlen(r));
 }
+
+/* ---- array_split, array_iff, bag_set_key ---- */
+
+FN_TYPE_SIG(ty_array_split, "da", KQL_T_DYNAMIC, "array_split() expects a dynamic array and an index or array of indexes")
+FN_TYPE_SIG(ty_array_iff, "daa", KQL_T_DYNAMIC, "array_iff() expects a dynamic array of conditions and two values or arrays")
+FN_TYPE_SIG(ty_bag_set_key, "dSa", KQL_T_DYNAMIC, "bag_set_key() expects a property bag, a key and a value")
+
+/* array_split(array, indexes): the arrays [0..i1), [i1..i2), ... [iN..length); negative
+** indexes count from the end, indexes are clamped and never go backwards. */
+void f_array_split(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  elem *v;
+  size_t len;
+  int64_t cut[64];
+  int nc = 0;
+  *out = val_null(KQL_T_DYNAMIC);
+  if (!elems_of(c, a[0], &v, &len)) return;
+  json_iter it;
+  kql_value e;
+  if (a[1].type == KQL_T_DYNAMIC && json_iter_begin(&it, a[1])) {
+    while (nc < 64 && json_iter_next(&it, c->tmp, NULL, &e))
+      if (!fn_long(c, &e, &cut[nc++])) return;
+  } else if (!fn_long(c, &a[1], &cut[nc++])) {
+    return;
+  }
+  json_buf b = {c->tmp, NULL, 0, 0};
+  json_buf_raw(&b, "[", 1);
+  int64_t from = 0, L = (int64_t)len;
+  for (int i = 0; i <= nc; i++) {
+    int64_t to = i < nc ? cut[i] : L;
+    if (to < 0) to += L;
+    if (to < from) to = from;
+    if (to > L) to = L;
+    if (i) json_buf_raw(&b, ",", 1);
+    kql_value part = array_of(c, v + from, (size_t)(to - from));
+    json_buf_raw(&b, part.u.s.p, part.u.s.n);
+    from = to;
+  }
+  json_buf_raw(&b, "]", 1);
+  *out = json_buf_dynamic(&b);
+}
+
+/* Element 'i' of 'arr' (an array's elements, or one value standing for every element). */
+static void pick_elem(const elem *arr, size_t len, bool is_arr, const kql_value *scalar, size_t i, json_buf *b) {
+  if (!is_arr) json_buf_value(b, scalar);
+  else if (i < len) json_buf_raw(b, arr[i].raw.u.s.p, arr[i].raw.u.s.n);
+  else json_buf_raw(b, "null", 4);
+}
+
+/* array_iff(conditions, if_true, if_false): element by element; a condition that is not a
+** bool gives null. */
+void f_array_iff(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  elem *cv, *tv = NULL, *fv = NULL;
+  size_t cl, tl = 0, fl = 0;
+  *out = val_null(KQL_T_DYNAMIC);
+  if (!elems_of(c, a[0], &cv, &cl)) return;
+  bool ta = elems_of(c, a[1], &tv, &tl), fa = elems_of(c, a[2], &fv, &fl);
+  json_buf b = {c->tmp, NULL, 0, 0};
+  json_buf_raw(&b, "[", 1);
+  for (size_t i = 0; i < cl; i++) {
+    if (i) json_buf_raw(&b, ",", 1);
+    kql_value cond = cv[i].v;
+    if (cond.isnull || (cond.type != KQL_T_BOOL && cond.type != KQL_T_LONG)) json_buf_raw(&b, "null", 4);
+    else if (cond.type == KQL_T_BOOL ? cond.u.b : cond.u.i != 0) pick_elem(tv, tl, ta, &a[1], i, &b);
+    else pick_elem(fv, fl, fa, &a[2], i, &b);
+  }
+  json_buf_raw(&b, "]", 1);
+  *out = json_buf_dynamic(&b);
+}
+
+/* 'bag' with the member at path 'keys' set to JSON text 'val' (added at the end when new;
+** missing bags on the way are created). */
+static kql_value set_path(fn_ctx *c, kql_value bag, const kql_value *keys, int nk, kql_value val) {
+  json_iter it;
+  kql_value k, v;
+  json_buf b = {c->tmp, NULL, 0, 0};
+  json_buf_raw(&b, "{", 1);
+  bool first = true, found = false;
+  if (json_dyn_kind(bag) == JSON_K_OBJECT && json_iter_begin(&it, bag))
+    while (json_iter_next(&it, c->tmp, &k, &v)) {
+      if (key_is(k, keys[0])) {
+        v = nk == 1 ? val : set_path(c, v, keys + 1, nk - 1, val);
+        found = true;
+      }
+      if (!first) json_buf_raw(&b, ",", 1);
+      first = false;
+      json_buf_str(&b, k.u.s.p, k.u.s.n);
+      json_buf_raw(&b, ":", 1);
+      json_buf_raw(&b, v.u.s.p, v.u.s.n);
+    }
+  if (!found) {
+    if (!first) json_buf_raw(&b, ",", 1);
+    json_buf_str(&b, keys[0].u.s.p, keys[0].u.s.n);
+    json_buf_raw(&b, ":", 1);
+    v = nk == 1 ? val : set_path(c, val_null(KQL_T_DYNAMIC), keys + 1, nk - 1, val);
+    json_buf_raw(&b, v.u.s.p, v.u.s.n);
+  }
+  json_buf_raw(&b, "}", 1);
+  return json_buf_dynamic(&b);
+}
+
+/* bag_set_key(bag, key, value): 'key' is a name or a JSON path ("$.a.b"). */
+void f_bag_set_key(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  kql_value keys[32];
+  *out = val_null(KQL_T_DYNAMIC);
+  if (json_dyn_kind(a[0]) != JSON_K_OBJECT) return;
+  int nk = path_keys(c, fn_text(c, a[1]), keys, 32);
+  if (nk == 0) return;
+  json_buf vb = {c->tmp, NULL, 0, 0};
+  json_buf_value(&vb, &a[2]);
+  *out = set_path(c, a[0], keys, nk, json_buf_dynamic(&vb));
+}

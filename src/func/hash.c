@@ -1,6 +1,7 @@
 /*
-** hash.c: the digests behind hash_md5(), hash_sha256() and hash(): MD5 (RFC 1321),
-** SHA-256 (FIPS 180-4) and XXH64 (the xxHash 64-bit algorithm Kusto documents for hash()).
+** hash.c: the digests behind hash_md5(), hash_sha1(), hash_sha256() and hash(): MD5
+** (RFC 1321), SHA-1 and SHA-256 (FIPS 180-4) and XXH64 (the xxHash 64-bit algorithm Kusto
+** documents for hash()).
 ** Pure functions over bytes; no allocation.
 */
 #include <string.h>
@@ -170,4 +171,43 @@ uint64_t fn_xxh64(const void *data, size_t n, uint64_t seed) {
   h *= P3;
   h ^= h >> 32;
   return h;
+}
+
+/* ---- SHA-1 (FIPS 180-4), for hash_sha1() ---- */
+
+static void sha1_block(uint32_t h[5], const unsigned char *p) {
+  uint32_t w[80];
+  for (int i = 0; i < 16; i++)
+    w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
+           (uint32_t)p[4 * i + 3];
+  for (int i = 16; i < 80; i++) w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+  for (int i = 0; i < 80; i++) {
+    uint32_t f, k;
+    if (i < 20) f = (b & c) | (~b & d), k = 0x5A827999;
+    else if (i < 40) f = b ^ c ^ d, k = 0x6ED9EBA1;
+    else if (i < 60) f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
+    else f = b ^ c ^ d, k = 0xCA62C1D6;
+    uint32_t t = rol32(a, 5) + f + e + k + w[i];
+    e = d, d = c, c = rol32(b, 30), b = a, a = t;
+  }
+  h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+}
+
+void fn_sha1(const void *data, size_t n, unsigned char out[20]) {
+  const unsigned char *p = data;
+  uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) sha1_block(h, p + i);
+  unsigned char tail[128] = {0};
+  size_t rest = n - i;
+  if (rest) memcpy(tail, p + i, rest);
+  tail[rest] = 0x80;
+  size_t tn = rest < 56 ? 64 : 128;
+  uint64_t bits = (uint64_t)n * 8;
+  for (int k = 0; k < 8; k++) tail[tn - 1 - k] = (unsigned char)(bits >> (8 * k));
+  sha1_block(h, tail);
+  if (tn == 128) sha1_block(h, tail + 64);
+  for (int k = 0; k < 5; k++)
+    for (int j = 0; j < 4; j++) out[4 * k + j] = (unsigned char)(h[k] >> (24 - 8 * j));
 }

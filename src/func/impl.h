@@ -127,6 +127,7 @@ KQL_INTERNAL bool fn_kind_is(fn_ctx *c, const kql_value *v, const char *word);
 /* hash.c */
 KQL_INTERNAL void fn_md5(const void *data, size_t n, unsigned char out[16]);
 KQL_INTERNAL void fn_sha256(const void *data, size_t n, unsigned char out[32]);
+KQL_INTERNAL void fn_sha1(const void *data, size_t n, unsigned char out[20]);
 KQL_INTERNAL uint64_t fn_xxh64(const void *data, size_t n, uint64_t seed);
 
 /* string.c: a compiled regular expression with its match data, all in 'c->tmp'. */
@@ -198,6 +199,16 @@ FN_SCALAR(f_hash);
 FN_SCALAR(f_tohex);
 FN_SCALAR(f_toguid);
 FN_SCALAR(f_todecimal);
+FN_TYPE(ty_indexof_regex);
+FN_TYPE(ty_replace_strings);
+FN_TYPE(ty_string_size);
+FN_SCALAR(f_url_encode_component);
+FN_SCALAR(f_parse_urlquery);
+FN_SCALAR(f_hash_sha1);
+FN_SCALAR(f_indexof_regex);
+FN_SCALAR(f_replace_strings);
+FN_SCALAR(f_string_size);
+FN_SCALAR(f_regex_quote);
 
 /* math.c: conditionals and numbers. */
 FN_TYPE(ty_case);
@@ -308,6 +319,12 @@ FN_SCALAR(f_bag_has_key);
 FN_SCALAR(f_zip);
 FN_SCALAR(f_treepath);
 FN_SCALAR(f_gettype);
+FN_TYPE(ty_array_split);
+FN_TYPE(ty_array_iff);
+FN_TYPE(ty_bag_set_key);
+FN_SCALAR(f_array_split);
+FN_SCALAR(f_array_iff);
+FN_SCALAR(f_bag_set_key);
 
 /* net.c */
 FN_TYPE(ty_ip1_bool);
@@ -328,6 +345,11 @@ FN_SCALAR(f_ipv6_compare);
 FN_SCALAR(f_ipv6_is_match);
 FN_SCALAR(f_has_ipv4);
 FN_SCALAR(f_has_ipv4_prefix);
+FN_TYPE(ty_ip_any);
+FN_SCALAR(f_format_ipv4_mask);
+FN_SCALAR(f_has_any_ipv4);
+FN_SCALAR(f_has_any_ipv4_prefix);
+FN_SCALAR(f_ipv4_is_in_any_range);
 
 /* agg.c: the conditional and statistical aggregates. */
 FN_TYPE(ty_agg_if);

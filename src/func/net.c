@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../json.h"
 #include "impl.h"
 
 /* ---- parsing ---- */
@@ -299,4 +300,59 @@ void f_has_ipv4_prefix(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
       return;
     }
   }
+}
+
+/* ---- the "any" forms and format_ipv4_mask ---- */
+
+FN_TYPE_SIG(ty_ip_any, "sa", KQL_T_BOOL, "expects a string and addresses (or a dynamic array of them)")
+
+/* format_ipv4_mask(ip [, mask]): "a.b.c.d/p" with the masked address and the effective
+** prefix; "" when invalid. */
+void f_format_ipv4_mask(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  uint32_t ip;
+  int p;
+  int64_t k = 32;
+  *out = val_str("", 0);
+  if (!ip4_arg(c, &a[0], &ip, &p) || (n > 1 && (!fn_long(c, &a[1], &k) || k < 0 || k > 32))) return;
+  int m = p < k ? p : (int)k;
+  ip &= mask4(m);
+  char buf[24];
+  int len = snprintf(buf, sizeof buf, "%u.%u.%u.%u/%d", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255, m);
+  *out = val_str(arena_strndup(c->tmp, buf, (size_t)len), (size_t)len);
+}
+
+/* Call 'one' with a[0] and each of the values a[1..n-1], a dynamic array standing for its
+** elements; true as soon as one call is true. */
+static bool any_of(fn_ctx *c, const kql_value *a, int n, void (*one)(fn_ctx *, const kql_value *, int, kql_value *)) {
+  for (int i = 1; i < n; i++) {
+    kql_value args[2] = {a[0], a[i]}, r, e;
+    json_iter it;
+    if (a[i].type == KQL_T_DYNAMIC && json_iter_begin(&it, a[i])) {
+      while (json_iter_next(&it, c->tmp, NULL, &e)) {
+        args[1] = json_dyn_scalar(c->tmp, e);
+        one(c, args, 2, &r);
+        if (fn_true(&r)) return true;
+      }
+      continue;
+    }
+    one(c, args, 2, &r);
+    if (fn_true(&r)) return true;
+  }
+  return false;
+}
+
+void f_has_any_ipv4(fn_ctx *c, const kql_value *a, int n, kql_value *out) { *out = val_bool(any_of(c, a, n, f_has_ipv4)); }
+void f_has_any_ipv4_prefix(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  *out = val_bool(any_of(c, a, n, f_has_ipv4_prefix));
+}
+
+/* ipv4_is_in_any_range(ip, range, ...): null when 'ip' is not an IPv4 address. */
+void f_ipv4_is_in_any_range(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  uint32_t ip;
+  int p;
+  if (!ip4_arg(c, &a[0], &ip, &p)) {
+    *out = val_null(KQL_T_BOOL);
+    return;
+  }
+  *out = val_bool(any_of(c, a, n, f_ipv4_is_in_range));
 }

@@ -610,22 +610,32 @@ void f_strrep(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
 
 static const char hexl[] = "0123456789abcdef";
 
-/* url_encode(): application/x-www-form-urlencoded as .NET writes it: letters, digits and
-** -_.!*() kept, space as '+', every other byte %xx in lower case. */
-void f_url_encode(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
-  (void)n;
-  kql_value s = fn_text(c, a[0]);
+/* URL-encode 's' as .NET does: letters, digits and -_.!*() kept, every other byte %xx in
+** lower case; a space is '+' ('plus') or %20. */
+static kql_value url_enc(fn_ctx *c, kql_value s, bool plus) {
   sbuild b = {c->tmp, NULL, 0, 0};
   for (size_t i = 0; i < s.u.s.n; i++) {
     unsigned char ch = (unsigned char)s.u.s.p[i];
     if (isalnum(ch) || strchr("-_.!*()", ch)) sput(&b, (const char *)&ch, 1);
-    else if (ch == ' ') sput(&b, "+", 1);
+    else if (ch == ' ' && plus) sput(&b, "+", 1);
     else {
       char e[3] = {'%', hexl[ch >> 4], hexl[ch & 15]};
       sput(&b, e, 3);
     }
   }
-  *out = sdone(&b);
+  return sdone(&b);
+}
+
+/* url_encode(): application/x-www-form-urlencoded (space as '+'). */
+void f_url_encode(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  *out = url_enc(c, fn_text(c, a[0]), true);
+}
+
+/* url_encode_component(): the same with a space as %20. */
+void f_url_encode_component(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  *out = url_enc(c, fn_text(c, a[0]), false);
 }
 
 static int hexval(int ch) {
@@ -733,6 +743,41 @@ static void obj_member(json_buf *b, bool *first, const char *key, const char *s,
   json_buf_str(b, s, n);
 }
 
+/* Append the parameters of URL query 'q' ("k1=v1&k2=v2", values URL-decoded) as an object. */
+static void query_params(fn_ctx *c, json_buf *b, kql_value q) {
+  bool first = true;
+  for (size_t i = 0; i < q.u.s.n;) {
+    size_t j = i;
+    while (j < q.u.s.n && q.u.s.p[j] != '&') j++;
+    if (j > i) {
+      const char *eq = memchr(q.u.s.p + i, '=', j - i);
+      size_t kn = eq ? (size_t)(eq - q.u.s.p) - i : j - i;
+      kql_value k = val_str(q.u.s.p + i, kn), v = eq ? val_str(eq + 1, j - i - kn - 1) : val_str("", 0), dk, dv;
+      f_url_decode(c, &k, 1, &dk);
+      f_url_decode(c, &v, 1, &dv);
+      json_buf_raw(b, first ? "{" : ",", 1);
+      first = false;
+      json_buf_str(b, dk.u.s.p, dk.u.s.n);
+      json_buf_raw(b, ":", 1);
+      json_buf_str(b, dv.u.s.p, dv.u.s.n);
+    }
+    i = j + 1;
+  }
+  json_buf_raw(b, first ? "{}" : "}", first ? 2 : 1);
+}
+
+/* parse_urlquery(query): {"Query Parameters": {...}}. */
+void f_parse_urlquery(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  kql_value q = fn_text(c, a[0]);
+  if (q.u.s.n && q.u.s.p[0] == '?') q.u.s.p++, q.u.s.n--;
+  json_buf b = {c->tmp, NULL, 0, 0};
+  json_buf_raw(&b, "{\"Query Parameters\":", 20);
+  query_params(c, &b, q);
+  json_buf_raw(&b, "}", 1);
+  *out = json_buf_dynamic(&b);
+}
+
 /* parse_url(url): {"Scheme","Host","Port","Path","Username","Password","Query Parameters",
 ** "Fragment"}; every part "" (and no query parameters) when 'url' has no scheme. */
 void f_parse_url(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
@@ -795,25 +840,7 @@ void f_parse_url(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   obj_member(&b, &first, "Username", user.u.s.p, user.u.s.n);
   obj_member(&b, &first, "Password", pass.u.s.p, pass.u.s.n);
   json_buf_raw(&b, ",\"Query Parameters\":", 20);
-  bool qfirst = true;
-  for (size_t i = 0; i < query.u.s.n;) {
-    size_t j = i;
-    while (j < query.u.s.n && query.u.s.p[j] != '&') j++;
-    if (j > i) {
-      const char *eq = memchr(query.u.s.p + i, '=', j - i);
-      size_t kn = eq ? (size_t)(eq - query.u.s.p) - i : j - i;
-      kql_value k = val_str(query.u.s.p + i, kn), v = eq ? val_str(eq + 1, j - i - kn - 1) : val_str("", 0), dk, dv;
-      f_url_decode(c, &k, 1, &dk);
-      f_url_decode(c, &v, 1, &dv);
-      json_buf_raw(&b, qfirst ? "{" : ",", 1);
-      qfirst = false;
-      json_buf_str(&b, dk.u.s.p, dk.u.s.n);
-      json_buf_raw(&b, ":", 1);
-      json_buf_str(&b, dv.u.s.p, dv.u.s.n);
-    }
-    i = j + 1;
-  }
-  json_buf_raw(&b, qfirst ? "{}" : "}", qfirst ? 2 : 1);
+  query_params(c, &b, query);
   obj_member(&b, &first, "Fragment", frag.u.s.p, frag.u.s.n);
   json_buf_raw(&b, "}", 1);
   *out = json_buf_dynamic(&b);
@@ -1099,4 +1126,108 @@ void f_toguid(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
 void f_todecimal(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   f_toreal(c, a, n, out);
   out->type = KQL_T_DECIMAL;
+}
+
+/* ---- more of the reference's string functions ---- */
+
+FN_TYPE_SIG(ty_indexof_regex, "sSiii", KQL_T_LONG, "indexof_regex() expects a string, a regular expression and optional start, length and occurrence numbers")
+FN_TYPE_SIG(ty_replace_strings, "sdd", KQL_T_STRING, "replace_strings() expects a string and two dynamic arrays")
+FN_TYPE_SIG(ty_string_size, "s", KQL_T_LONG, "string_size() expects a string")
+
+void f_hash_sha1(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  unsigned char d[20];
+  if (a[0].isnull && a[0].type != KQL_T_STRING) {
+    *out = val_str("", 0);
+    return;
+  }
+  kql_value s = fn_text(c, a[0]);
+  fn_sha1(s.u.s.p, s.u.s.n, d);
+  *out = hex_of(c, d, 20);
+}
+
+/* indexof_regex(string, regex [, start [, length [, occurrence]]]): the character index of
+** the occurrence-th non-overlapping match inside characters [start, start + length);
+** null for a negative start, length < -1 or occurrence < 0. */
+void f_indexof_regex(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  kql_value s = fn_text(c, a[0]);
+  int64_t start = 0, len = -1, occ = 1;
+  fn_re re;
+  *out = val_null(KQL_T_LONG);
+  if ((n > 2 && !fn_long(c, &a[2], &start)) || (n > 3 && !fn_long(c, &a[3], &len)) ||
+      (n > 4 && !fn_long(c, &a[4], &occ)))
+    return;
+  if (start < 0 || len < -1 || occ < 0 || !fn_re_compile(c, a[1], &re)) return;
+  if (occ == 0) occ = 1;
+  int64_t chars = (int64_t)fn_utf8_count(s.u.s.p, s.u.s.n);
+  if (start > chars) {
+    *out = val_long(-1);
+    return;
+  }
+  size_t from = fn_utf8_offset(s.u.s.p, s.u.s.n, (size_t)start);
+  size_t to = len == -1 ? s.u.s.n : from + fn_utf8_offset(s.u.s.p + from, s.u.s.n - from, (size_t)len);
+  size_t at = 0, sn = to - from;
+  const char *sp = s.u.s.p + from;
+  while (at <= sn && fn_re_match(&re, sp, sn, at) > 0) {
+    const size_t *ov = fn_re_ovector(&re);
+    if (--occ == 0) {
+      *out = val_long(start + (int64_t)fn_utf8_count(sp, ov[0]));
+      return;
+    }
+    if (ov[1] == ov[0] && ov[1] >= sn) break;
+    at = re_next(sp, sn, ov[0], ov[1]);
+  }
+  *out = val_long(-1);
+}
+
+/* replace_strings(text, lookups, rewrites): one pass over 'text'; at each position the
+** longest matching lookup (the first of equal ones) is replaced by the rewrite at its index
+** ("" when there is none); replaced text is not searched again. */
+void f_replace_strings(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  kql_value s = fn_text(c, a[0]), look[64], rw[64], e;
+  size_t nl = 0, nr = 0;
+  json_iter it;
+  *out = s;
+  if (!json_iter_begin(&it, a[1])) return;
+  while (nl < 64 && json_iter_next(&it, c->tmp, NULL, &e)) look[nl++] = fn_text(c, json_dyn_scalar(c->tmp, e));
+  if (json_iter_begin(&it, a[2]))
+    while (nr < 64 && json_iter_next(&it, c->tmp, NULL, &e)) rw[nr++] = fn_text(c, json_dyn_scalar(c->tmp, e));
+  sbuild b = {c->tmp, NULL, 0, 0};
+  size_t i = 0, run = 0;
+  while (i < s.u.s.n) {
+    size_t best = nl, blen = 0;
+    for (size_t k = 0; k < nl; k++)
+      if (look[k].u.s.n > blen && look[k].u.s.n <= s.u.s.n - i && memcmp(s.u.s.p + i, look[k].u.s.p, look[k].u.s.n) == 0)
+        best = k, blen = look[k].u.s.n;
+    if (best == nl) {
+      i++;
+      continue;
+    }
+    sput(&b, s.u.s.p + run, i - run);
+    if (best < nr) sput(&b, rw[best].u.s.p, rw[best].u.s.n);
+    i += blen;
+    run = i;
+  }
+  sput(&b, s.u.s.p + run, s.u.s.n - run);
+  *out = sdone(&b);
+}
+
+/* string_size(): the length in bytes (UTF-8). */
+void f_string_size(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  *out = val_long((int64_t)fn_text(c, a[0]).u.s.n);
+}
+
+/* regex_quote(): 's' with the regular-expression metacharacters \ . ^ $ | ? * + ( ) [ ] { }
+** escaped by a backslash. */
+void f_regex_quote(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  kql_value s = fn_text(c, a[0]);
+  sbuild b = {c->tmp, NULL, 0, 0};
+  for (size_t i = 0; i < s.u.s.n; i++) {
+    if (strchr("\\.^$|?*+()[]{}", s.u.s.p[i]) && s.u.s.p[i]) sput(&b, "\\", 1);
+    sput(&b, s.u.s.p + i, 1);
+  }
+  *out = sdone(&b);
 }

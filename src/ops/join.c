@@ -143,6 +143,15 @@ static bool first_seen(join_op *j, const kql_value *k) {
   return true;
 }
 
+/* Bytes 'j' holds: right rows, seen keys, and the hash table for 'nrows' rows once built. */
+static size_t held(const join_op *j, size_t nrows) {
+  size_t ns = 16;
+  while (ns < nrows * 2) ns *= 2;
+  return arena_used(j->keep) + j->cap * sizeof *j->rows + j->seen_cap * sizeof *j->seen_keys +
+         j->seen_slots * sizeof *j->seen + (nrows ? ns * (sizeof *j->slots + sizeof *j->tail) : 0) +
+         nrows * (sizeof *j->chain + sizeof *j->matched);
+}
+
 static exec_result read_right(join_op *j) {
   batch *b;
   exec_result r;
@@ -158,10 +167,12 @@ static exec_result read_right(join_op *j) {
       }
       j->rows[j->nrows++] = v;
     }
+    if (!exec_charge(&j->base, held(j, 0))) return EXEC_ERROR;
   }
   if (r == EXEC_ERROR) return r;
   exec_free(j->right);
   j->right = NULL;
+  if (!exec_charge(&j->base, held(j, j->nrows))) return EXEC_ERROR;
   build(j);
   j->built = true;
   return EXEC_DONE;
@@ -245,6 +256,7 @@ static exec_result join_next(op *o, batch **out) {
       j->cur_any = false;
     }
   }
+  if (j->kind == J_INNERUNIQUE && !exec_charge(o, held(j, j->nrows))) return EXEC_ERROR;
   if (j->out->nrows == 0) return EXEC_DONE;
   o->rows_out += (uint64_t)j->out->nrows;
   *out = j->out;

@@ -57,7 +57,10 @@ static exec_result mvx_next(op *o, batch **out) {
       continue;
     }
     int row = batch_row(m->in, m->ii);
-    if (!m->have_row) load_row(m, row);
+    if (!m->have_row) {
+      load_row(m, row);
+      if (!exec_charge(o, arena_used(m->rowmem))) return EXEC_ERROR;
+    }
     if (m->next >= m->rows) {
       m->ii++;
       m->have_row = false;

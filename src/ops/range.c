@@ -37,7 +37,16 @@ static exec_result range_next(op *o, batch **out) {
   while (n < EXEC_BATCH && within(r, &r->next)) {
     r->out->cols[0][n++] = r->next;
     if (r->next.type == KQL_T_REAL) {
-      r->next.u.r += num(&r->step);
+      double nx = r->next.u.r + num(&r->step);
+      if (nx == r->next.u.r) { /* a step below the value's precision would never end */
+        if (!o->x->failed)
+          diag_set(o->x->d, KQL_ERR_RUNTIME, o->node->span,
+                   "range step %g does not advance past %g (too small for a real)",
+                   num(&r->step), r->next.u.r);
+        o->x->failed = true;
+        return EXEC_ERROR;
+      }
+      r->next.u.r = nx;
     } else {
       int64_t s = r->step.u.i;
       if ((s > 0 && r->next.u.i > INT64_MAX - s) || (s < 0 && r->next.u.i < INT64_MIN - s)) {

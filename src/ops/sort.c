@@ -80,7 +80,10 @@ static exec_result sort_next(op *o, batch **out) {
   if (!s->consumed) {
     batch *b;
     exec_result r;
-    while ((r = o->child->vt->next(o->child, &b)) == EXEC_BATCH_READY) consume(s, b);
+    while ((r = o->child->vt->next(o->child, &b)) == EXEC_BATCH_READY) {
+      consume(s, b);
+      if (!exec_charge(o, arena_used(s->keep) + s->cap * sizeof *s->rows)) return EXEC_ERROR;
+    }
     if (r == EXEC_ERROR) return r;
     s->consumed = true;
     kql_value **tmp = xmalloc(sizeof *tmp * (s->nrows ? s->nrows : 1));

@@ -135,7 +135,12 @@ static exec_result sum_next(op *o, batch **out) {
   if (!s->consumed) {
     batch *b;
     exec_result r;
-    while ((r = o->child->vt->next(o->child, &b)) == EXEC_BATCH_READY) consume(s, b);
+    while ((r = o->child->vt->next(o->child, &b)) == EXEC_BATCH_READY) {
+      consume(s, b);
+      if (!exec_charge(o, arena_used(s->keep) + s->cap * sizeof *s->groups +
+                              s->nslots * sizeof *s->slots))
+        return EXEC_ERROR;
+    }
     if (r == EXEC_ERROR) return r;
     s->consumed = true;
     if (s->nkeys == 0 && s->ngroups == 0) new_group(s, NULL, 0);

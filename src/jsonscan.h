@@ -1,0 +1,42 @@
+/*
+** jsonscan.h: the projection-aware row scanner, the fast half of a table scan.  Given the text
+** of one row (a JSON object, or for a Log Analytics export an array of values keyed by the
+** table's column names) it checks the whole text and converts only the wanted members straight
+** to kql values, skipping every other value by scanning: no cJSON tree is built.
+**
+** It accepts a subset of what cJSON accepts (strict JSON with JSON's four blanks, numbers of at
+** most 63 characters, no \u0000 or raw NUL in a key or a wanted string, nesting up to
+** JSCAN_MAX_DEPTH) and converts what it accepts exactly as json_to_value() converts the cJSON
+** node, with one deliberate difference: an integer (no fraction, no exponent) that fits in 64
+** bits keeps all its digits, where cJSON rounds it to a double (long columns, string columns and
+** numbers inside dynamic values).  On anything else (malformed text, a value that does not fit
+** its column, a rare form) jscan_row() declines and the caller takes the cJSON path, which
+** words errors and reports values that do not fit; tests/test_jsonscan.c checks both paths
+** agree.
+**
+** A scanner owns its scratch memory; values it returns live in the arena passed to each call
+** (or are static text).  One scanner per thread.
+*/
+#ifndef KQL_JSONSCAN_H
+#define KQL_JSONSCAN_H
+
+#include "value.h"
+
+#define JSCAN_MAX_DEPTH 256 /* containers nested deeper make the scanner decline */
+
+typedef struct jscan jscan;
+
+/* A scanner for the 'n' wanted columns 'names' (copied) of types 'types'. */
+KQL_INTERNAL jscan *jscan_new(int n, const char *const *names, const kql_type *types);
+KQL_INTERNAL void jscan_free(jscan *s);
+/* Rows are arrays of values keyed by the 'ncols' column names 'cols' (NULL: rows are objects).
+** The names must stay valid while the scanner uses them; calling again with the same pointer
+** does nothing. */
+KQL_INTERNAL void jscan_set_columns(jscan *s, char *const *cols, int ncols);
+/* Convert the row text [p, p+n) (JSON blanks allowed around it): true with out[k] the value
+** of wanted column k (a null of its type when the member is missing or null), false when the
+** scanner declines (the cJSON path must decide).  Strings go to 'a'; after a decline 'a' may
+** hold garbage and 'out' is undefined. */
+KQL_INTERNAL bool jscan_row(jscan *s, const char *p, size_t n, arena *a, kql_value *out);
+
+#endif /* KQL_JSONSCAN_H */
