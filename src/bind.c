@@ -261,6 +261,31 @@ static bool bind_call(binder *b, ast *n, bind_rel *rel) {
     n->type = body->type;
     return true;
   }
+  if (strcmp(n->name, "column_ifexists") == 0 || strcmp(n->name, "columnifexists") == 0) {
+    /* the column if the input has it, else the default */
+    if (n->list.n != 2 || n->list.v[0]->kind != AST_LIT || n->list.v[0]->lit.type != KQL_T_STRING)
+      return fail(b, KQL_ERR_BIND, n->span, "%s", "column_ifexists() expects a column name string and a default value");
+    const char *name = arena_strndup(b->a, n->list.v[0]->lit.u.s.p, n->list.v[0]->lit.u.s.n);
+    int c = rel ? rel_find(rel, name) : -1;
+    ast *e = n->list.v[1];
+    if (c >= 0) {
+      e = ast_new(b->a, AST_NAME, n->list.v[0]->span);
+      e->name = name;
+    }
+    if (!bind_expr(b, e, rel)) return false;
+    n->let = e;
+    n->type = e->type;
+    return true;
+  }
+  if (strcmp(n->name, "ingestion_time") == 0 && n->list.n == 0) {
+    /* offline, rows carry no ingestion time: null, as Kusto gives for a table without one */
+    ast *e = ast_new(b->a, AST_LIT, n->span);
+    e->lit = val_null(KQL_T_DATETIME);
+    e->type = KQL_T_DATETIME;
+    n->let = e;
+    n->type = KQL_T_DATETIME;
+    return true;
+  }
   if (strcmp(n->name, "toscalar") == 0) {
     if (n->list.n != 1) return fail(b, KQL_ERR_BIND, n->span, "%s", "toscalar() expects one tabular argument");
     ast *q = n->list.v[0];

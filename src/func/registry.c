@@ -227,9 +227,9 @@ static const fn_def builtins[] = {
 
 /* Kusto functions kql does not have yet. */
 static const char *const unsupported[] = {
-    "acos", "asin", "atan", "atan2", "buildschema", "column_ifexists", "columnifexists", "cos",
+    "acos", "asin", "atan", "atan2", "buildschema", "cos",
     "cursor_after", "datetime_local_to_utc", "datetime_utc_to_local", "extract_json",
-    "format_bytes", "geo_info_from_ip_address", "has_any_index", "ingestion_time", "isascii",
+    "format_bytes", "geo_info_from_ip_address", "has_any_index", "isascii",
     "isutf8", "materialize", "pack_all", "pack_dictionary", "parse_user_agent", "parse_xml",
     "percentiles", "range", "repeat", "sin", "table", "tan", "toscalar", "typeof", "row_cumsum",
     "hash_combine", "new_guid", "current_cluster_endpoint", "current_database",
