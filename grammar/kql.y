@@ -100,6 +100,7 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token <op> RANGE "range"
 %token <op> EXTERNALDATA "externaldata"
 %token <op> VIEW "view"
+%token <op> MVAPPLY "mv-apply"
 %token <op> OPTNAME "option name"
 %token <op> WITH "with"
 %token <op> ON "on"
@@ -135,7 +136,7 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token INVALID "invalid character"
 
 %type <node> query stmt pipe operator expr postfix primary literal item sortkey source
-%type <node> funcdef param option optvalue joinkey mvitem parseelem unionsrc reorderkey
+%type <node> funcdef param option optvalue joinkey mvitem parseelem unionsrc reorderkey subops
 %type <list> stmts items sortkeys args exprs opts params paramlist joinkeys mvitems
 %type <list> parseelems unionsrcs names reorderkeys coldecls fnbody tuple
 %type <str> name
@@ -247,6 +248,10 @@ operator:
   | PROJECT_KEEP names            { $$ = parse_list_node(p, @$, AST_PROJECT_KEEP, $2); }
   | PROJECT_RENAME items          { $$ = parse_list_node(p, @$, AST_PROJECT_RENAME, $2); }
   | PROJECT_REORDER reorderkeys   { $$ = parse_list_node(p, @$, AST_PROJECT_REORDER, $2); }
+  | MVAPPLY opts mvitems ON LPAREN subops RPAREN
+                                  { $$ = parse_mvapply(p, @$, $2, $3, NULL, $6); }
+  | MVAPPLY opts mvitems name expr ON LPAREN subops RPAREN
+                                  { $$ = parse_mvapply(p, @$, $2, $3, $5, $8); }
   | MVEXPAND opts mvitems         { $$ = parse_mvexpand(p, @$, $2, $3, NULL); }
   | MVEXPAND opts mvitems name expr
                                   { $$ = parse_mvexpand_limit(p, @$, $2, $3, $4, @4, $5); }
@@ -277,6 +282,11 @@ operator:
   | DISTINCT opts STAR            { $$ = parse_distinct_star(p, @$); }
   | UNSUPPORTED                   { parse_unsupported(p, @1); YYABORT; }
   | BADOP                         { parse_bad_operator(p, @1); YYABORT; }
+  ;
+
+subops:
+    operator                      { $$ = $1; }
+  | subops PIPE operator          { $$ = parse_pipe(p, $1, $3); }
   ;
 
 opts:

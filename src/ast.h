@@ -49,6 +49,8 @@ typedef enum ast_kind {
   AST_FUNC,       /* a let function or view: by: parameters (AST_PARAM), list: body statements */
   AST_PARAM,      /* name: type in 'op' (kql_type), or a tabular parameter (flags 1); a: default */
   AST_OPTION,     /* name = a: an operator option such as kind=inner or hint.strategy=shuffle */
+  AST_MVAPPLY,    /* like mv-expand (opts, list, a: limit), b: the subquery run per row */
+  AST_APPLYSRC,   /* the rows a mv-apply subquery reads (its bottom 'in') */
   /* scalar expressions */
   AST_LIT,        /* lit */
   AST_NAME,       /* name: column, scalar let or (unbound) */

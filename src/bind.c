@@ -71,7 +71,9 @@ bool bind_is_tabular(const ast *n) {
   case AST_PRINT:
   case AST_DATATABLE:
   case AST_RANGE:
-  case AST_EXTERNALDATA: return true;
+  case AST_EXTERNALDATA:
+  case AST_MVAPPLY:
+  case AST_APPLYSRC: return true;
   default: return false;
   }
 }
@@ -1228,6 +1230,38 @@ static bind_rel *bind_mvexpand(binder *b, ast *n, bind_rel *in) {
   return out;
 }
 
+/* mv-apply: the expanded rows of each input row (as mv-expand makes them) go through the
+** subquery; the result is the input's other columns that the subquery does not return,
+** then the subquery's columns. */
+static bind_rel *bind_mvapply(binder *b, ast *n, bind_rel *in) {
+  bind_rel *sub_in = bind_mvexpand(b, n, in);
+  if (!sub_in) return NULL;
+  ast *bottom = n->b;
+  while (bottom->in) bottom = bottom->in;
+  ast *src = ast_new(b->a, AST_APPLYSRC, n->span);
+  src->rel = sub_in;
+  bottom->in = src;
+  bind_rel *sub_out = bind_tab(b, n->b);
+  if (!sub_out) return NULL;
+  bind_rel *out = rel_new(b, sub_in->n + sub_out->n);
+  ast_list prefix = {0};
+  for (int c = 0; c < in->n; c++) {
+    bool expanded = false;
+    for (int i = 0; i < n->list.n; i++) expanded |= n->list.v[i]->col == c;
+    if (expanded || rel_find(sub_out, in->cols[c].name) >= 0) continue;
+    ast *p = ast_new(b->a, AST_PARAM, n->span);
+    p->col = c;
+    ast_push(b->a, &prefix, p);
+    rel_put(out, in->cols[c].name, in->cols[c].type, in->cols[c].src, in->cols[c].src_col);
+    mark_used(&in->cols[c]);
+  }
+  for (int c = 0; c < sub_out->n; c++)
+    rel_put(out, sub_out->cols[c].name, sub_out->cols[c].type, NULL, 0);
+  for (int c = 0; c < sub_in->n; c++) mark_used(&sub_in->cols[c]);
+  n->by = prefix;
+  return out;
+}
+
 static bind_rel *bind_parse(binder *b, ast *n, bind_rel *in) {
   if (!bind_expr(b, n->a, in)) return NULL;
   bind_rel *out = rel_new(b, in->n + n->list.n);
@@ -1508,7 +1542,7 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     }
     return bind_source(b, n);
   }
-  if (n->kind == AST_TABLE && n->rel) return n->rel;
+  if ((n->kind == AST_TABLE || n->kind == AST_APPLYSRC) && n->rel) return n->rel;
   if (n->kind == AST_CALL) return bind_tab_call(b, n);
   if (!bind_is_tabular(n) || n->kind == AST_TABLE) {
     fail(b, KQL_ERR_BIND, n->span, "%s", "expected a table or a tabular expression here");
@@ -1549,6 +1583,7 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   case AST_PROJECT_RENAME: out = bind_project_rename(b, n, in); break;
   case AST_PROJECT_REORDER: out = bind_project_reorder(b, n, in); break;
   case AST_MVEXPAND: out = bind_mvexpand(b, n, in); break;
+  case AST_MVAPPLY: out = bind_mvapply(b, n, in); break;
   case AST_PARSE: out = bind_parse(b, n, in); break;
   case AST_GETSCHEMA: out = bind_getschema(b, n, in); break;
   case AST_RENDER:

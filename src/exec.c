@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "exec.h"
 #include "regex.h"
 
@@ -29,7 +30,16 @@ void batch_clear(batch *b) {
   b->nsel = 0;
 }
 
+static op *build(exec_ctx *x, const ast *n, kql_diag *d);
+
+/* Build the operator of 'n' (and its inputs).  When the run watches operators (explain
+** --analyze/--why, progress, cancellation: analyze.h), each comes back behind a watcher. */
 op *exec_build(exec_ctx *x, const ast *n, kql_diag *d) {
+  op *o = build(x, n, d);
+  return o && (x->an || x->cancel) ? an_wrap(x, o) : o;
+}
+
+static op *build(exec_ctx *x, const ast *n, kql_diag *d) {
   switch (n->kind) { /* sources */
   case AST_TABLE: return n->let ? exec_build(x, n->let, d) : op_scan_new(x, n, d);
   case AST_PRINT:
@@ -38,6 +48,7 @@ op *exec_build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_UNION: return op_union_new(x, n);
   case AST_INVOKE: return exec_build(x, n->let, d);
   case AST_EXTERNALDATA: return op_external_new(x, n, d);
+  case AST_APPLYSRC: return op_applysrc_new(x, n);
   default: break;
   }
   op *child = exec_build(x, n->in, d);
@@ -57,6 +68,7 @@ op *exec_build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_JOIN:
   case AST_LOOKUP: return op_join_new(x, n, child, d);
   case AST_MVEXPAND: return op_mvexpand_new(x, n, child);
+  case AST_MVAPPLY: return op_mvapply_new(x, n, child);
   case AST_PARSE: return op_parse_new(x, n, child, d);
   case AST_EVALUATE: return op_bagunpack_new(x, n, child);
   case AST_WHERE: return op_where_new(x, n, child);
@@ -211,7 +223,7 @@ void exec_free(op *o) {
 
 /* ---- explain ---- */
 
-static void put_span(FILE *out, const char *src, kql_span sp) {
+void exec_put_span(FILE *out, const char *src, kql_span sp) {
   /* one line: blanks folded */
   bool blank = false;
   for (uint32_t i = sp.start; i < sp.end; i++) {
@@ -226,24 +238,37 @@ static void put_span(FILE *out, const char *src, kql_span sp) {
   }
 }
 
-static int explain_rec(const ast *n, const char *src, FILE *out, int step) {
-  if (n->kind == AST_INVOKE) return explain_rec(n->let, src, out, step);
+/* A note before each line of the pipeline (explain --analyze puts its figures there). */
+typedef struct explain_notes {
+  exec_note_fn fn;   /* writes the note, or NULL */
+  void *ctx;         /* its argument */
+} explain_notes;
+
+static void note(const explain_notes *nt, const ast *n, FILE *out) {
+  if (nt->fn) nt->fn(nt->ctx, n, out);
+}
+
+static int explain_rec(const ast *n, const char *src, FILE *out, int step, const explain_notes *nt) {
+  if (n->kind == AST_INVOKE) return explain_rec(n->let, src, out, step, nt);
   if (n->kind == AST_UNION || n->kind == AST_PRINT || n->kind == AST_DATATABLE ||
-      n->kind == AST_RANGE) {
+      n->kind == AST_RANGE || (n->kind != AST_TABLE && !n->in)) { /* a source (externaldata) */
     for (int i = 0; n->kind == AST_UNION && i < n->list.n; i++) {
+      note(nt, NULL, out);
       fprintf(out, "    union source %d:\n", i + 1);
-      step = explain_rec(n->list.v[i], src, out, step);
+      step = explain_rec(n->list.v[i], src, out, step, nt);
     }
+    note(nt, n, out);
     fprintf(out, "%2d. ", step);
-    put_span(out, src, n->kind == AST_UNION ? (kql_span){n->span.start, n->span.start + 5} : n->span);
+    exec_put_span(out, src, n->kind == AST_UNION ? (kql_span){n->span.start, n->span.start + 5} : n->span);
     fputc('\n', out);
     return step + 1;
   }
   if (n->kind == AST_TABLE) {
-    if (n->let) return explain_rec(n->let, src, out, step);
+    if (n->let) return explain_rec(n->let, src, out, step, nt);
     const bind_scan *sc = n->scan;
     int used = 0;
     for (int i = 0; i < sc->table->ncols; i++) used += sc->used[i];
+    note(nt, n, out);
     fprintf(out, "%2d. scan %s  [%s; reads %d of %d columns:", step, sc->table->name,
             sc->table->path ? sc->table->path : "no data file", used, sc->table->ncols);
     for (int i = 0; i < sc->table->ncols; i++)
@@ -251,13 +276,15 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step) {
     fputs("]\n", out);
     return step + 1;
   }
-  step = explain_rec(n->in, src, out, step);
+  step = explain_rec(n->in, src, out, step, nt);
   if (n->kind == AST_JOIN || n->kind == AST_LOOKUP) {
+    note(nt, NULL, out);
     fprintf(out, "    %s build side (read whole into a hash table):\n", n->kind == AST_JOIN ? "join" : "lookup");
-    step = explain_rec(n->b, src, out, step);
+    step = explain_rec(n->b, src, out, step, nt);
   }
+  note(nt, n, out);
   fprintf(out, "%2d. ", step);
-  put_span(out, src, n->span);
+  exec_put_span(out, src, n->span);
   switch (n->kind) {
   case AST_SUMMARIZE:
   case AST_SORT:
@@ -276,7 +303,13 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step) {
 }
 
 void exec_explain(const ast *n, const char *src, FILE *out) {
-  explain_rec(n, src, out, 1);
+  exec_explain_notes(n, src, out, NULL, NULL);
+}
+
+void exec_explain_notes(const ast *n, const char *src, FILE *out, exec_note_fn fn, void *ctx) {
+  explain_notes nt = {fn, ctx};
+  explain_rec(n, src, out, 1, &nt);
+  note(&nt, NULL, out);
   fputs("    result columns:", out);
   for (int i = 0; i < n->rel->n; i++)
     fprintf(out, " %s:%s", n->rel->cols[i].name, val_type_name(n->rel->cols[i].type));

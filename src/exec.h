@@ -12,6 +12,7 @@
 #ifndef KQL_EXEC_H
 #define KQL_EXEC_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "bind.h"
@@ -51,6 +52,10 @@ typedef struct exec_ctx {
   uint64_t max_mem;    /* bytes the operators may hold in all (0: no limit) */
   uint64_t mem;        /* bytes they hold now, as charged with exec_charge() */
   struct exec_window *win; /* the serialized rows while a window function is evaluated */
+  struct apply_rows *apply; /* the rows of a mv-apply subquery being built */
+  /* analyze.c: figures, tracing, progress and cancellation; NULL when not asked for */
+  struct an_run *an;   /* what to watch (exec_build wraps operators through an_wrap) */
+  volatile sig_atomic_t *cancel; /* non-zero: stop between batches ("query cancelled") */
 } exec_ctx;
 
 /* All rows of an operator's input, for row_number(), prev() and next(). */
@@ -90,6 +95,13 @@ KQL_INTERNAL op *exec_build(exec_ctx *x, const ast *n, kql_diag *d);
 KQL_INTERNAL void exec_free(op *o);
 /* Write the pipeline of 'n' (source text 'src'), the source first, one step a line. */
 KQL_INTERNAL void exec_explain(const ast *n, const char *src, FILE *out);
+/* The same with a note before each step ('n' its node) and before each other line (NULL):
+** 'kql explain --analyze' writes its figures there. */
+typedef void (*exec_note_fn)(void *ctx, const ast *n, FILE *out);
+KQL_INTERNAL void exec_explain_notes(const ast *n, const char *src, FILE *out, exec_note_fn note,
+                                     void *ctx);
+/* Write the text of span 'sp' of 'src' on one line, blanks folded. */
+KQL_INTERNAL void exec_put_span(FILE *out, const char *src, kql_span sp);
 
 /* The first-column values of subquery 'n' (run once per query run, then cached);
 ** false after an error (x->failed set). */
@@ -126,6 +138,8 @@ KQL_INTERNAL op *op_range_new(exec_ctx *x, const ast *n);
 KQL_INTERNAL op *op_union_new(exec_ctx *x, const ast *n);
 KQL_INTERNAL op *op_join_new(exec_ctx *x, const ast *n, op *left, kql_diag *d);
 KQL_INTERNAL op *op_mvexpand_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_mvapply_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_applysrc_new(exec_ctx *x, const ast *n);
 KQL_INTERNAL op *op_bagunpack_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_external_new(exec_ctx *x, const ast *n, kql_diag *d);
 KQL_INTERNAL op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);

@@ -89,7 +89,8 @@ static const struct {
     {"mv-expand", TOK_MVEXPAND}, {"mvexpand", TOK_MVEXPAND}, {"parse", TOK_PARSE},
     {"parse-where", TOK_PARSE}, {"render", TOK_RENDER}, {"serialize", TOK_SERIALIZE},
     {"as", TOK_AS},           {"getschema", TOK_GETSCHEMA}, {"sample", TOK_SAMPLE},
-    {"invoke", TOK_INVOKE},   {"evaluate", TOK_EVALUATE},
+    {"invoke", TOK_INVOKE},   {"evaluate", TOK_EVALUATE}, {"mv-apply", TOK_MVAPPLY},
+    {"mvapply", TOK_MVAPPLY},
 };
 
 /* Tabular sources that start a statement. */
@@ -110,7 +111,7 @@ static const char *const option_names[] = {
 /* Kusto's other tabular operators: recognised, and rejected as not supported yet. */
 static const char *const unsupported_ops[] = {
     "consume", "extend-columns", "externaldata", "facet", "find", "fork", "make-series",
-    "mv-apply", "mvapply", "parse-kv", "partition", "print", "project-smart", "range",
+    "parse-kv", "partition", "print", "project-smart", "range",
     "reduce", "sample-distinct", "scan", "search", "top-hitters", "top-nested",
     "macro-expand", "graph-match", "make-graph",
 };
@@ -168,7 +169,8 @@ int lex_word(kql_lexer *lx, const char *s, size_t n, int *op) {
     return word_ops[i].tok;
   }
   if (s[0] == '!') return TOK_INVALID;
-  if (lx->prev == TOK_PIPE) {
+  /* after '|', and at the start of a mv-apply subquery: "on (summarize ...)" */
+  if (lx->prev == TOK_PIPE || (lx->prev == TOK_LPAREN && lx->prev2 == TOK_ON)) {
     for (size_t k = 0; k < KQL_ARRAY_LEN(pipe_ops); k++)
       if (strlen(pipe_ops[k].word) == n && memcmp(pipe_ops[k].word, s, n) == 0) {
         if (n == 11 && memcmp(s, "parse-where", 11) == 0) *op = 1;
@@ -215,7 +217,7 @@ int lex_note(kql_lexer *lx, int tok) {
   /* options may follow these operators: kind=..., hint.x=..., withsource=... */
   switch (tok) {
   case TOK_JOIN: case TOK_LOOKUP: case TOK_UNION: case TOK_SUMMARIZE: case TOK_MVEXPAND:
-  case TOK_PARSE: case TOK_TAKE: case TOK_DISTINCT: case TOK_EVALUATE:
+  case TOK_PARSE: case TOK_TAKE: case TOK_DISTINCT: case TOK_EVALUATE: case TOK_MVAPPLY:
     lx->opts = 1;
     break;
   case TOK_OPTNAME: lx->opts = lx->opts ? 2 : 0; break;
@@ -735,6 +737,15 @@ ast *parse_mvexpand(kql_parser *p, kql_span sp, ast_list opts, ast_list items, a
   n->opts = opts;
   n->list = items;
   n->a = limit;
+  return n;
+}
+
+ast *parse_mvapply(kql_parser *p, kql_span sp, ast_list opts, ast_list items, ast *limit, ast *sub) {
+  ast *n = ast_new(p->a, AST_MVAPPLY, sp);
+  n->opts = opts;
+  n->list = items;
+  n->a = limit;
+  n->b = sub;
   return n;
 }
 

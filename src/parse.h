@@ -68,6 +68,8 @@ KQL_INTERNAL ast *parse_join(kql_parser *p, kql_span sp, ast_kind k, ast_list op
                              ast_list keys);
 KQL_INTERNAL ast *parse_mvexpand(kql_parser *p, kql_span sp, ast_list opts, ast_list items,
                                  ast *limit);
+KQL_INTERNAL ast *parse_mvapply(kql_parser *p, kql_span sp, ast_list opts, ast_list items,
+                                ast *limit, ast *sub);
 KQL_INTERNAL ast *parse_mvexpand_limit(kql_parser *p, kql_span sp, ast_list opts, ast_list items,
                                        const char *word, kql_span wordsp, ast *limit);
 KQL_INTERNAL ast *parse_mvitem_type(kql_parser *p, kql_span sp, ast *item, const char *fn,

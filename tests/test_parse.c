@@ -559,8 +559,8 @@ ERROR_TEST(unknown_operator_after_a_pipe_suggests_the_closest, bad_operators)
 static const error_case unsupported[] = {
     {"T | make-series c = count() on t step 1h", KQL_ERR_UNSUPPORTED,
      "operator 'make-series' is not supported yet", "", 4, 15},
-    {"T | mv-apply x to typeof(long) on (take 1)", KQL_ERR_UNSUPPORTED,
-     "operator 'mv-apply' is not supported yet", "", 4, 12},
+    {"T | parse-kv x as (a:string)", KQL_ERR_UNSUPPORTED,
+     "operator 'parse-kv' is not supported yet", "", 4, 12},
     {"T | top-nested 3 of x by count()", KQL_ERR_UNSUPPORTED,
      "operator 'top-nested' is not supported yet", "", 4, 14},
     {"search \"x\"", KQL_ERR_UNSUPPORTED, "operator 'search' is not supported yet", "", 0, 6},
