@@ -102,6 +102,7 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token <op> VIEW "view"
 %token <op> MVAPPLY "mv-apply"
 %token <op> OPTNAME "option name"
+%token <op> PATTERN "column pattern"
 %token <op> WITH "with"
 %token <op> ON "on"
 %token <op> TO "to"
@@ -329,11 +330,11 @@ unionsrc:
 names:
     name                          { $$ = parse_list1(p, parse_name(p, @1, $1)); }
   | BRACKETNAME                   { $$ = parse_list1(p, parse_name(p, @1, parse_bracket_name(p, @1))); }
-  | name STAR                     { $$ = parse_list1(p, parse_wildcard(p, @$)); }
+  | PATTERN                       { $$ = parse_list1(p, parse_wildcard(p, @1)); }
   | STAR                          { $$ = parse_list1(p, parse_wildcard(p, @$)); }
   | names COMMA name              { $$ = parse_list_add(p, $1, parse_name(p, @3, $3)); }
   | names COMMA BRACKETNAME       { $$ = parse_list_add(p, $1, parse_name(p, @3, parse_bracket_name(p, @3))); }
-  | names COMMA name STAR         { $$ = parse_list_add(p, $1, parse_wildcard(p, (kql_span){@3.start, @4.end})); }
+  | names COMMA PATTERN           { $$ = parse_list_add(p, $1, parse_wildcard(p, @3)); }
   | names COMMA STAR              { $$ = parse_list_add(p, $1, parse_wildcard(p, @3)); }
   ;
 
@@ -345,7 +346,7 @@ reorderkeys:
 reorderkey:
     name order                    { $$ = parse_sortkey(p, @$, parse_name(p, @1, $1), $2); }
   | BRACKETNAME order             { $$ = parse_sortkey(p, @$, parse_name(p, @1, parse_bracket_name(p, @1)), $2); }
-  | name STAR order               { $$ = parse_sortkey(p, @$, parse_wildcard(p, (kql_span){@1.start, @2.end}), $3); }
+  | PATTERN order                 { $$ = parse_sortkey(p, @$, parse_wildcard(p, @1), $2); }
   | STAR order                    { $$ = parse_sortkey(p, @$, parse_wildcard(p, @1), $2); }
   ;
 
@@ -402,8 +403,8 @@ sortkey:
 
 order:
     %empty                        { $$ = 0; }
-  | ASC                           { $$ = AST_SORT_ASC | AST_SORT_SET; }
-  | DESC                          { $$ = AST_SORT_SET; }
+  | ASC                           { $$ = AST_SORT_ASC | AST_SORT_SET | ($1 ? AST_SORT_GRANNY : 0); }
+  | DESC                          { $$ = AST_SORT_SET | ($1 ? AST_SORT_GRANNY : 0); }
   ;
 
 nulls:

@@ -72,6 +72,7 @@ typedef enum ast_kind {
 #define AST_SORT_NULLS_SET 0x2   /* nulls first/last given explicitly */
 #define AST_SORT_NULLS_FIRST 0x4 /* nulls first */
 #define AST_SORT_SET 0x8         /* asc or desc given explicitly (project-reorder) */
+#define AST_SORT_GRANNY 0x10     /* granny-asc / granny-desc: natural order (project-reorder) */
 
 struct fn_def;
 struct bind_rel;

@@ -3,7 +3,9 @@
 ** order, keeping 'let' names in an environment; each tabular node gets the relation it
 ** produces and each expression its type.  Errors carry the span of the offending name.
 */
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -522,7 +524,13 @@ static bind_rel *bind_source(binder *b, ast *n) {
   if (!t) {
     diag_set(b->d, KQL_ERR_BIND, n->span, "unknown table '%s'", n->name);
     int k;
-    const char *const *names = cat_names(b->cat, &k);
+    const char *const *tables = cat_names(b->cat, &k);
+    int nl = 0;
+    for (let_entry *l = b->lets; l; l = l->next) nl++;
+    const char **names = arena_alloc(b->a, sizeof(char *) * (size_t)(k + nl + 1));
+    memcpy(names, tables, sizeof(char *) * (size_t)k);
+    for (let_entry *l = b->lets; l; l = l->next)
+      if (l->tabular || l->func) names[k++] = l->name;
     const char *s = diag_suggest(n->name, names, k);
     if (s) diag_hint(b->d, "did you mean '%s'?", s);
     return NULL;
@@ -541,12 +549,19 @@ static bind_rel *bind_source(binder *b, ast *n) {
 /* Bind the items of project/extend/distinct into 'out'. */
 static bool bind_items(binder *b, ast *n, bind_rel *in, bind_rel *out, bool extend) {
   int ncol = 0;
+  const char **assigned = arena_alloc(b->a, sizeof(char *) * (size_t)(n->list.n ? n->list.n : 1));
   for (int i = 0; i < n->list.n; i++) {
     ast *it = n->list.v[i];
     ast *e = it->kind == AST_ASSIGN ? it->a : it;
     if (!bind_expr(b, e, in)) return false;
     const char *name = item_name(b, it, out, extend ? in : NULL, &ncol);
     if (!name) return false;
+    for (int k = 0; k < i; k++) /* extend x = 1, x = 2 */
+      if (assigned[k] && strcmp(assigned[k], name) == 0) {
+        diag_set(b->d, KQL_ERR_BIND, it->span, "a column with the name '%s' is already declared", name);
+        return false;
+      }
+    assigned[i] = name;
     if (it->kind != AST_ASSIGN) {
       it = ast_new(b->a, AST_ASSIGN, e->span);
       it->a = e;
@@ -717,6 +732,11 @@ static bind_rel *bind_summarize_plain(binder *b, ast *n, bind_rel *in) {
   int ncol = 0;
   b->nslots = 0;
   if (!bind_group_items(b, &n->by, in, out, &ncol, false)) return NULL;
+  for (int i = 0; i < n->by.n; i++)
+    if (n->by.v[i]->type == KQL_T_DYNAMIC) {
+      fail(b, KQL_ERR_TYPE, n->by.v[i]->a->span, "%s", "cannot group by a dynamic value");
+      return NULL;
+    }
   if (!bind_group_items(b, &n->list, in, out, &ncol, true)) return NULL;
   n->slot = b->nslots;
   return out;
@@ -849,6 +869,16 @@ static bind_rel *as_projection(binder *b, ast *n, const bind_rel *in, const int 
   return out;
 }
 
+/* An unknown column (or a pattern that matches none) at 'sp', with a did-you-mean hint. */
+static void unknown_column(binder *b, kql_span sp, const char *name, const bind_rel *in) {
+  diag_set(b->d, KQL_ERR_BIND, sp, "unknown column '%s'", name);
+  if (strchr(name, '*')) return;
+  const char **names = arena_alloc(b->a, sizeof(char *) * (size_t)(in->n ? in->n : 1));
+  for (int c = 0; c < in->n; c++) names[c] = in->cols[c].name;
+  const char *s = diag_suggest(name, names, in->n);
+  if (s) diag_hint(b->d, "did you mean '%s'?", s);
+}
+
 static bind_rel *bind_project_away(binder *b, ast *n, bind_rel *in, bool keep) {
   int *cols = arena_alloc(b->a, sizeof(int) * (size_t)(in->n ? in->n : 1));
   int k = 0;
@@ -856,8 +886,8 @@ static bind_rel *bind_project_away(binder *b, ast *n, bind_rel *in, bool keep) {
     const ast *pat = n->list.v[i];
     bool hit = false;
     for (int c = 0; c < in->n; c++) hit |= glob(pat->name, in->cols[c].name);
-    if (!hit && pat->kind == AST_NAME) {
-      diag_set(b->d, KQL_ERR_BIND, pat->span, "unknown column '%s'", pat->name);
+    if (!hit && strcmp(pat->name, "*") != 0) {
+      unknown_column(b, pat->span, pat->name, in);
       return NULL;
     }
   }
@@ -881,12 +911,42 @@ static bind_rel *bind_project_rename(binder *b, ast *n, bind_rel *in) {
     }
     int c = rel_find(in, it->a->name);
     if (c < 0) {
-      diag_set(b->d, KQL_ERR_BIND, it->a->span, "unknown column '%s'", it->a->name);
+      unknown_column(b, it->a->span, it->a->name, in);
       return NULL;
     }
     names[c] = it->name;
   }
+  /* a new name may not clash with another column's final name */
+  for (int c = 0; c < in->n; c++) {
+    const char *nc = names[c] ? names[c] : in->cols[c].name;
+    for (int d = 0; d < c; d++) {
+      const char *nd = names[d] ? names[d] : in->cols[d].name;
+      if (strcmp(nc, nd) != 0) continue;
+      const ast *culprit = NULL;
+      for (int i = n->list.n - 1; i >= 0 && !culprit; i--)
+        if (strcmp(n->list.v[i]->name, nc) == 0) culprit = n->list.v[i];
+      diag_set(b->d, KQL_ERR_BIND, culprit ? culprit->span : n->span,
+               "a column with the name '%s' is already declared", nc);
+      return NULL;
+    }
+  }
   return as_projection(b, n, in, cols, names, in->n);
+}
+
+/* Natural order, as project-reorder's granny-asc uses: digit runs compare by value. */
+static int granny_cmp(const char *a, const char *x) {
+  while (*a && *x) {
+    if (isdigit((unsigned char)*a) && isdigit((unsigned char)*x)) {
+      char *ea, *ex;
+      unsigned long long va = strtoull(a, &ea, 10), vx = strtoull(x, &ex, 10);
+      if (va != vx) return va < vx ? -1 : 1;
+      a = ea, x = ex;
+      continue;
+    }
+    if (*a != *x) return (unsigned char)*a < (unsigned char)*x ? -1 : 1;
+    a++, x++;
+  }
+  return *a ? 1 : *x ? -1 : 0;
 }
 
 static bind_rel *bind_project_reorder(binder *b, ast *n, bind_rel *in) {
@@ -899,16 +959,17 @@ static bind_rel *bind_project_reorder(binder *b, ast *n, bind_rel *in) {
     int first = k;
     for (int c = 0; c < in->n; c++)
       if (!taken[c] && glob(pat, in->cols[c].name)) taken[c] = true, cols[k++] = c;
-    if (k == first && key->a->kind == AST_NAME) {
-      diag_set(b->d, KQL_ERR_BIND, key->span, "unknown column '%s'", pat);
+    if (k == first && strcmp(pat, "*") != 0) {
+      unknown_column(b, key->a->span, pat, in);
       return NULL;
     }
     if (key->flags & AST_SORT_SET) {
-      /* order the matched columns by name: asc or desc */
-      bool asc = key->flags & AST_SORT_ASC;
+      /* order the matched columns by name: asc or desc, granny-asc/desc in natural order */
+      bool asc = key->flags & AST_SORT_ASC, granny = key->flags & AST_SORT_GRANNY;
       for (int x = first + 1; x < k; x++)
         for (int y = x; y > first; y--) {
-          int cmp = strcmp(in->cols[cols[y - 1]].name, in->cols[cols[y]].name);
+          const char *p1 = in->cols[cols[y - 1]].name, *p2 = in->cols[cols[y]].name;
+          int cmp = granny ? granny_cmp(p1, p2) : strcmp(p1, p2);
           if (asc ? cmp <= 0 : cmp >= 0) break;
           int t = cols[y];
           cols[y] = cols[y - 1];
@@ -986,6 +1047,17 @@ static bind_rel *bind_range(binder *b, ast *n) {
     diag_set(b->d, KQL_ERR_TYPE, n->a->span, "range cannot run over %s values", type_name(t));
     return NULL;
   }
+  if ((t == KQL_T_DATETIME || t == KQL_T_TIMESPAN) && n->c->type != KQL_T_TIMESPAN) {
+    diag_set(b->d, KQL_ERR_TYPE, n->c->span, "a %s range needs a timespan step, got %s",
+             type_name(t), type_name(n->c->type));
+    return NULL;
+  }
+  if (n->c->kind == AST_LIT && !n->c->lit.isnull &&
+      ((n->c->lit.type == KQL_T_REAL && n->c->lit.u.r == 0) ||
+       (n->c->lit.type != KQL_T_REAL && n->c->lit.u.i == 0))) {
+    fail(b, KQL_ERR_BIND, n->c->span, "%s", "range step must not be 0");
+    return NULL;
+  }
   if (t == KQL_T_INT) t = KQL_T_LONG;
   if (val_is_numeric(t) && (n->b->type == KQL_T_REAL || n->c->type == KQL_T_REAL)) t = KQL_T_REAL;
   bind_rel *out = rel_new(b, 1);
@@ -998,6 +1070,7 @@ static bind_rel *bind_range(binder *b, ast *n) {
 static bool union_sources(binder *b, ast *n, bool fuzzy) {
   ast_list srcs = {0};
   if (n->in) ast_push(b->a, &srcs, n->in);
+  int first = srcs.n; /* the piped input may come again from a wildcard */
   for (int i = 0; i < n->list.n; i++) {
     ast *src = n->list.v[i];
     if (src->kind == AST_STAR) {
@@ -1006,8 +1079,9 @@ static bool union_sources(binder *b, ast *n, bool fuzzy) {
       int found = 0;
       for (int j = 0; j < k; j++) {
         bool dup = false;
-        for (int m = 0; m < srcs.n && !dup; m++)
-          dup = srcs.v[m]->kind == AST_TABLE && strcmp(srcs.v[m]->name, names[j]) == 0;
+        for (int m = first; m < srcs.n && !dup; m++)
+          dup = (srcs.v[m]->kind == AST_TABLE || srcs.v[m]->kind == AST_NAME) && srcs.v[m]->name &&
+                strcmp(srcs.v[m]->name, names[j]) == 0;
         if (dup || !glob(src->name, names[j])) continue;
         bool err = false;
         cat_table *t = cat_lookup(b->cat, names[j], &err, b->d);
@@ -1048,6 +1122,10 @@ static bind_rel *bind_union(binder *b, ast *n) {
     return NULL;
   }
   if (!union_sources(b, n, fuzzy && strcmp(fuzzy, "true") == 0)) return NULL;
+  if (n->list.n == 0) {
+    fail(b, KQL_ERR_BIND, n->span, "%s", "no table of the union exists");
+    return NULL;
+  }
   int total = 1;
   for (int i = 0; i < n->list.n; i++) {
     bind_rel *r = bind_tab(b, n->list.v[i]);
@@ -1062,6 +1140,14 @@ static bind_rel *bind_union(binder *b, ast *n) {
       const bind_col *col = &r->cols[c];
       int at = rel_find(out, col->name);
       if (at >= 0 && out->cols[at].type == col->type) continue;
+      if (at < 0) { /* the name may already be split by type: x_long, x_string */
+        for (int c2 = 0; c2 < out->n && at < 0; c2++) {
+          size_t len = strlen(col->name);
+          if (strncmp(out->cols[c2].name, col->name, len) == 0 && out->cols[c2].name[len] == '_' &&
+              strcmp(out->cols[c2].name + len + 1, type_name(out->cols[c2].type)) == 0)
+            at = c2;
+        }
+      }
       if (at >= 0) {
         /* the same name with another type: both become name_type, side by side */
         const char *mine = arena_printf(b->a, "%s_%s", col->name, type_name(out->cols[at].type));
@@ -1170,6 +1256,13 @@ static bind_rel *bind_join(binder *b, ast *n, bind_rel *in) {
     ast *kl = ast_new(b->a, AST_NAME, n->list.v[i]->span), *kr = ast_new(b->a, AST_NAME, n->list.v[i]->span);
     kl->name = l, kl->col = lc, kl->type = in->cols[lc].type;
     kr->name = r, kr->col = rc, kr->type = right->cols[rc].type;
+    if (kl->type != kr->type && !(val_is_numeric(kl->type) && val_is_numeric(kr->type) &&
+                                  kl->type != KQL_T_REAL && kr->type != KQL_T_REAL)) {
+      diag_set(b->d, KQL_ERR_TYPE, n->list.v[i]->span,
+               "the join key '%s' is %s on the left side and %s on the right side", l,
+               type_name(kl->type), type_name(kr->type));
+      return NULL;
+    }
     mark_used(&in->cols[lc]);
     mark_used(&right->cols[rc]);
     ast_push(b->a, &keys, kl);
@@ -1189,7 +1282,10 @@ static bind_rel *bind_join(binder *b, ast *n, bind_rel *in) {
         if (key) continue;
       }
       const char *name = col->name;
-      for (int j = 1; rel_find(out, name) >= 0; j++) name = arena_printf(b->a, "%s%d", col->name, j);
+      /* a clash takes the first free suffix, free on both sides (Key -> Key1, or Key2
+      ** when the right side has its own Key1) */
+      for (int j = 1; rel_find(out, name) >= 0 || (j > 1 && rel_find(right, name) >= 0); j++)
+        name = arena_printf(b->a, "%s%d", col->name, j);
       rel_put(out, name, col->type, col->src, col->src_col);
     }
   /* every column of both sides is in the output rows */
@@ -1210,6 +1306,11 @@ static bind_rel *bind_mvexpand(binder *b, ast *n, bind_rel *in) {
     }
     ast *e = it->kind == AST_ASSIGN ? it->a : it;
     if (!bind_expr(b, e, in)) return NULL;
+    if (e->type != KQL_T_DYNAMIC && e->type != KQL_T_NULL) {
+      diag_set(b->d, KQL_ERR_TYPE, e->span, "%s expects a dynamic value, got %s",
+               n->kind == AST_MVAPPLY ? "mv-apply" : "mv-expand", type_name(e->type));
+      return NULL;
+    }
     const char *name = it->kind == AST_ASSIGN ? it->name : expr_name(b, e);
     if (!name) name = arena_printf(b->a, "Column%d", i + 1);
     ast *as = ast_new(b->a, AST_ASSIGN, it->span);
@@ -1221,11 +1322,23 @@ static bind_rel *bind_mvexpand(binder *b, ast *n, bind_rel *in) {
   }
   if (n->a && !const_count(b, n->a, in, "mv-expand limit")) return NULL;
   const char *idx = option(n, "with_itemindex");
+  if (idx) {
+    const char *base = idx; /* a name already taken gets a number: i -> i1 */
+    for (int k = 1; rel_find(out, idx) >= 0; k++) idx = arena_printf(b->a, "%s%d", base, k);
+    n->slot = rel_put(out, idx, KQL_T_LONG, NULL, 0);
+  }
   n->name = idx;
-  if (idx) n->slot = rel_put(out, idx, KQL_T_LONG, NULL, 0);
-  const char *bag = option(n, "bagexpand");
-  if (!bag) bag = option(n, "bagexpansion");
-  if (!bag) bag = option(n, "kind");
+  const char *opts[] = {"kind", "bagexpand", "bagexpansion"};
+  const char *bag = NULL;
+  for (size_t k = 0; k < KQL_ARRAY_LEN(opts); k++) {
+    const char *v = option(n, opts[k]);
+    if (v && strcmp(v, "bag") != 0 && strcmp(v, "array") != 0) {
+      diag_set(b->d, KQL_ERR_BIND, n->span, "%s %s must be bag or array, not '%s'",
+               n->kind == AST_MVAPPLY ? "mv-apply" : "mv-expand", opts[k], v);
+      return NULL;
+    }
+    if (v) bag = v;
+  }
   n->flags = bag && strcmp(bag, "array") == 0;
   return out;
 }
@@ -1269,6 +1382,11 @@ static bind_rel *bind_parse(binder *b, ast *n, bind_rel *in) {
   out->n = in->n;
   for (int i = 0; i < n->list.n; i++) {
     ast *e = n->list.v[i];
+    if (e->kind == AST_STAR && i > 0 && n->list.v[i - 1]->kind == AST_PARAM &&
+        n->list.v[i - 1]->op == KQL_T_STRING) {
+      fail(b, KQL_ERR_BIND, n->list.v[i - 1]->span, "%s", "* after a string column is ambiguous");
+      return NULL;
+    }
     if (e->kind != AST_PARAM) continue;
     e->col = rel_put(out, e->name, (kql_type)e->op, NULL, 0);
   }
@@ -1663,8 +1781,13 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     if (!const_count(b, n->a, in, "top")) return NULL;
     /* fall through */
   case AST_SORT:
-    for (int i = 0; i < n->list.n; i++)
+    for (int i = 0; i < n->list.n; i++) {
       if (!bind_expr(b, n->list.v[i]->a, in)) return NULL;
+      if (n->list.v[i]->a->type == KQL_T_DYNAMIC) {
+        fail(b, KQL_ERR_TYPE, n->list.v[i]->a->span, "%s", "cannot sort by a dynamic value");
+        return NULL;
+      }
+    }
     out = in;
     break;
   case AST_COUNT:
@@ -1674,10 +1797,22 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   case AST_DISTINCT:
     if (n->list.n == 1 && n->list.v[0]->kind == AST_STAR) {
       out = in;
-      for (int i = 0; i < in->n; i++) mark_used(&in->cols[i]);
+      for (int i = 0; i < in->n; i++) {
+        mark_used(&in->cols[i]);
+        if (in->cols[i].type == KQL_T_DYNAMIC) {
+          kql_span star = {n->span.end - 1, n->span.end};
+          fail(b, KQL_ERR_TYPE, star, "%s", "cannot group by a dynamic value");
+          return NULL;
+        }
+      }
     } else {
       out = rel_new(b, n->list.n);
       if (!bind_items(b, n, in, out, false)) return NULL;
+      for (int i = 0; i < n->list.n; i++)
+        if (n->list.v[i]->type == KQL_T_DYNAMIC) {
+          fail(b, KQL_ERR_TYPE, n->list.v[i]->a->span, "%s", "cannot group by a dynamic value");
+          return NULL;
+        }
     }
     break;
   default: return NULL;

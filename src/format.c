@@ -30,18 +30,24 @@ int fmt_from_name(const char *name) {
   if (strcmp(name, "json") == 0) return KQL_FMT_JSON;
   if (strcmp(name, "ndjson") == 0 || strcmp(name, "jsonl") == 0) return KQL_FMT_NDJSON;
   if (strcmp(name, "csv") == 0) return KQL_FMT_CSV;
+  if (strcmp(name, "csv-raw") == 0) return KQL_FMT_CSV_RAW;
   return -1;
 }
 
-static void csv_cell(FILE *out, const char *s, size_t n) {
+/* Write one CSV cell.  With 'guard', text a spreadsheet would run as a formula (it starts
+** with = + - @, or a tab or CR before one) gets a leading ' (OWASP's advice). */
+static void csv_cell(FILE *out, const char *s, size_t n, bool guard) {
   bool quote = false;
+  guard = guard && n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
   for (size_t i = 0; i < n && !quote; i++)
     quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
   if (!quote) {
+    if (guard) fputc('\'', out);
     fwrite(s, 1, n, out);
     return;
   }
   fputc('"', out);
+  if (guard) fputc('\'', out);
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '"') fputc('"', out);
     fputc(s[i], out);
@@ -68,10 +74,10 @@ static void start(fmt_writer *w) {
   if (w->started) return;
   w->started = true;
   if (w->f == KQL_FMT_JSON) fputc('[', w->out);
-  if (w->f == KQL_FMT_CSV) {
+  if (w->f == KQL_FMT_CSV || w->f == KQL_FMT_CSV_RAW) {
     for (int c = 0; c < w->ncols; c++) {
       if (c) fputc(',', w->out);
-      csv_cell(w->out, w->names[c], strlen(w->names[c]));
+      csv_cell(w->out, w->names[c], strlen(w->names[c]), w->f == KQL_FMT_CSV);
     }
     fputc('\n', w->out);
   }
@@ -80,11 +86,23 @@ static void start(fmt_writer *w) {
 /* The text of a cell as the table and csv formats show it. */
 static kql_value cell_text(arena *a, const kql_value *v) {
   if (v->isnull && v->type != KQL_T_STRING) return val_str("", 0);
+  if (v->type == KQL_T_DATETIME) { /* as in JSON output: trailing fraction zeros dropped */
+    char buf[48];
+    size_t n = lit_format_datetime(v->u.i, buf);
+    return val_str(arena_strndup(a, buf, n), n);
+  }
   return val_tostring(a, *v);
 }
 
-/* Render 's' for a terminal: control characters escaped, cut after TABLE_MAX_CELL
-** characters (code points). */
+/* True for the code point 'cp' that a terminal acts on or that reorders the text around it:
+** C1 controls (U+009B is CSI) and the bidirectional controls ("Trojan Source"). */
+static bool unsafe_cp(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Render 's' for a terminal: control characters (C0, DEL, C1, bidirectional) and bytes that
+** are not UTF-8 escaped, cut after TABLE_MAX_CELL characters (code points). */
 static char *table_cell(arena *a, kql_value s) {
   size_t cap = s.u.s.n * 4 + 8;
   char *p = arena_alloc(a, cap), *q = p;
@@ -95,6 +113,24 @@ static char *table_cell(arena *a, kql_value s) {
       memcpy(q, "\xE2\x80\xA6", 3); /* an ellipsis */
       q += 3;
       break;
+    }
+    if (c >= 0x80) { /* at most 6 bytes out for a k-byte character: within 4 per byte */
+      const unsigned char *u = (const unsigned char *)s.u.s.p + i;
+      size_t k = json_utf8_char(u, s.u.s.n - i);
+      uint32_t cp = k == 2 ? (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F)
+                  : k == 3 ? (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F)
+                           : 0;
+      if (k == 0) {
+        q += snprintf(q, 5, "\\x%02x", c);
+      } else if (unsafe_cp(cp)) {
+        q += snprintf(q, 7, "\\u%04x", (unsigned)cp);
+        i += k - 1;
+      } else {
+        memcpy(q, u, k);
+        q += k;
+        i += k - 1;
+      }
+      continue;
     }
     if (c < 0x20 || c == 0x7f) {
       q += snprintf(q, 5, c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : "\\x%02x", c);
@@ -124,10 +160,12 @@ void fmt_row(fmt_writer *w, const kql_value *row) {
     if (w->f == KQL_FMT_NDJSON) fputc('\n', out);
     break;
   case KQL_FMT_CSV:
+  case KQL_FMT_CSV_RAW:
     for (int c = 0; c < w->ncols; c++) {
       if (c) fputc(',', out);
       kql_value s = cell_text(w->tmp, &row[c]);
-      csv_cell(out, s.u.s.p, s.u.s.n);
+      bool text = row[c].type == KQL_T_STRING || row[c].type == KQL_T_DYNAMIC;
+      csv_cell(out, s.u.s.p, s.u.s.n, w->f == KQL_FMT_CSV && text);
     }
     fputc('\n', out);
     break;

@@ -69,6 +69,8 @@ static const struct {
     {"false", TOK_FALSE, 0},
     {"asc", TOK_ASC, 0},
     {"desc", TOK_DESC, 0},
+    {"granny-asc", TOK_ASC, 1},
+    {"granny-desc", TOK_DESC, 1},
     {"nulls", TOK_NULLS, 0},
     {"first", TOK_FIRST, 0},
     {"last", TOK_LAST, 0},
@@ -224,6 +226,9 @@ int lex_note(kql_lexer *lx, int tok) {
   case TOK_ASSIGN: lx->opts = lx->opts == 2 ? 3 : 0; break;
   default: lx->opts = lx->opts == 3 ? 1 : 0; break;
   }
+  /* column patterns (Acc*, *Id) follow these operators until the next '|' */
+  if (tok == TOK_PROJECT_AWAY || tok == TOK_PROJECT_KEEP || tok == TOK_PROJECT_REORDER) lx->names = true;
+  else if (tok == TOK_PIPE || tok == TOK_SEMI) lx->names = false;
   return tok;
 }
 

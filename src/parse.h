@@ -24,6 +24,7 @@ typedef struct kql_lexer {
   int prev2;         /* the one before */
   int opts;          /* 1: an operator that takes options was just read; 2, 3: inside one */
   bool range;        /* a 'range' source awaits its 'to' */
+  bool names;        /* inside project-away/keep/reorder: 'Acc*' is one pattern token */
   uint32_t dyn_start; /* offset of 'dynamic(' while its literal is scanned */
   int dyn_depth;     /* open parentheses in that literal */
   kql_parser *p;     /* the parse */

@@ -130,7 +130,22 @@ kql_value val_tostring(arena *a, kql_value v) {
   case KQL_T_LONG: n = (size_t)snprintf(buf, sizeof buf, "%lld", (long long)v.u.i); break;
   case KQL_T_REAL:
   case KQL_T_DECIMAL: n = json_format_real(v.u.r, buf); break;
-  case KQL_T_DATETIME: n = lit_format_datetime(v.u.i, buf); break;
+  case KQL_T_DATETIME: {
+    /* tostring() writes all seven fraction digits: 2020-01-01T00:00:00.0000000Z */
+    n = lit_format_datetime(v.u.i, buf);
+    char *dot = memchr(buf, '.', n);
+    size_t have = dot ? n - 1 - (size_t)(dot - buf) - 1 : 0; /* digits before the Z */
+    if (!dot) {
+      memcpy(buf + n - 1, ".0000000Z", 10);
+      n += 8;
+    } else if (have < 7) {
+      memset(buf + n - 1, '0', 7 - have);
+      n += 7 - have;
+      buf[n - 1] = 'Z';
+      buf[n] = 0;
+    }
+    break;
+  }
   case KQL_T_TIMESPAN: n = lit_format_timespan(v.u.i, buf); break;
   default: return val_str("", 0);
   }

@@ -379,7 +379,7 @@ START_TEST(tostring_writes_values_and_null_as_empty) {
   expect_text(call1("tostring", S("abc")), KQL_T_STRING, "abc", "tostring('abc')");
   expect_text(call1("tostring", val_timespan(TICK_D)), KQL_T_STRING, "1.00:00:00",
               "tostring(1d)");
-  expect_text(call1("tostring", val_datetime(NOW)), KQL_T_STRING, "2026-05-30T12:34:56Z",
+  expect_text(call1("tostring", val_datetime(NOW)), KQL_T_STRING, "2026-05-30T12:34:56.0000000Z",
               "tostring(datetime)");
   expect_text(call1("tostring", DYN("{\"c\":456}")), KQL_T_STRING, "{\"c\":456}",
               "tostring(dynamic bag)");
