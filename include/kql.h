@@ -51,8 +51,11 @@ typedef struct kql_diag {
   long line, col;       /* for KQL_ERR_IO on data: 1-based position in 'file'; 0 unknown */
 } kql_diag;
 
-/* Output formats of kql_result_write(). */
-typedef enum kql_format { KQL_FMT_TABLE, KQL_FMT_JSON, KQL_FMT_NDJSON, KQL_FMT_CSV } kql_format;
+/* Output formats of kql_result_write().  KQL_FMT_CSV puts a ' before a string cell that
+** starts with = + - @ tab or CR, so that a spreadsheet shows it rather than running it as a
+** formula; KQL_FMT_CSV_RAW writes every cell as it is. */
+typedef enum kql_format { KQL_FMT_TABLE, KQL_FMT_JSON, KQL_FMT_NDJSON, KQL_FMT_CSV,
+                          KQL_FMT_CSV_RAW } kql_format;
 
 KQL_API const char *kql_version(void);
 KQL_API const char *kql_status_name(kql_status s);
@@ -71,6 +74,11 @@ KQL_API kql_status kql_engine_add_schema_dir(kql_engine *e, const char *dir, kql
 KQL_API void kql_engine_set_now(kql_engine *e, int64_t ticks);
 /* externaldata: read 'url' from the local file 'path' (kql never downloads anything). */
 KQL_API void kql_engine_add_external(kql_engine *e, const char *url, const char *path);
+/* Queries compiled from now on see, in every table, only the rows whose TimeGenerated (or,
+** for tables without one such as Defender's, Timestamp) lies in [from, to] (ticks,
+** inclusive): the window Sentinel gives a scheduled rule.  kql_engine_clear_window ends it. */
+KQL_API void kql_engine_set_window(kql_engine *e, int64_t from, int64_t to);
+KQL_API void kql_engine_clear_window(kql_engine *e);
 /* Compile without ever reading data (for 'kql check'): operators whose columns come from the
 ** data (evaluate bag_unpack) then have an open schema. */
 KQL_API void kql_engine_set_check_only(kql_engine *e, int check_only);
@@ -131,6 +139,57 @@ KQL_API const kql_srcmap *kql_rule_srcmap(const kql_rule *r);
 /* The rule's 'name', or NULL. */
 KQL_API const char *kql_rule_name(const kql_rule *r);
 KQL_API void kql_rule_free(kql_rule *r);
+
+/* ---- learning and interactive use: kql explain --analyze/--why, kql shell, kql help ---- */
+
+/* Stop a running query: the run ends between two batches with KQL_ERR_RUNTIME "query
+** cancelled".  Safe from a signal handler or another thread (it only sets a flag of 'q');
+** the flag is cleared when the next run of 'q' starts. */
+KQL_API void kql_query_cancel(kql_query *q);
+/* 1 when the last run of 'q' ended because of kql_query_cancel, else 0. */
+KQL_API int kql_query_cancelled(const kql_query *q);
+
+/* How far a running query has read. */
+typedef struct kql_progress {
+  const char *table;   /* the table being read ("" when the source is not a table) */
+  uint64_t bytes;      /* bytes of its data file read so far (0 when unknown) */
+  uint64_t size;       /* the file's size (0 when unknown) */
+  uint64_t rows;       /* rows read so far by all the run's sources */
+  double seconds;      /* since the run started */
+} kql_progress;
+/* While 'q' runs, call 'fn' about four times a second from its sources (NULL: never). */
+KQL_API void kql_query_set_progress(kql_query *q, void (*fn)(void *ctx, const kql_progress *p),
+                                    void *ctx);
+
+/* Run 'q', discarding its rows, and write its pipeline to 'out' with rows in, rows out and
+** time of each step (kql explain --analyze). */
+KQL_API kql_status kql_query_explain_analyze(kql_query *q, FILE *out, kql_diag *d);
+/* Follow one row of the query's first source table through the pipeline and write to 'out'
+** which step dropped it and which condition failed (kql explain --why): row 'row'
+** (1-based, in file order), or, when 'pred' is not NULL, the first row where the KQL
+** predicate 'pred' is true.  A diagnostic about 'pred' has its span in 'pred'. */
+KQL_API kql_status kql_query_explain_why(kql_query *q, long row, const char *pred, FILE *out,
+                                         kql_diag *d);
+
+/* The tables that have data (in the data folders, or added as files), sorted by name: the
+** 'i'th (from 0), or NULL past the end.  For listings and completion. */
+KQL_API const char *kql_engine_table(kql_engine *e, int i);
+/* Column 'i' of table 'table' with its type name ("string", ...) in '*type': NULL past the
+** end, or when there is no such table or its schema cannot be read. */
+KQL_API const char *kql_engine_column(kql_engine *e, const char *table, int i, const char **type);
+/* The data file of table 'table', or NULL when it has none. */
+KQL_API const char *kql_engine_table_path(kql_engine *e, const char *table);
+
+/* A function kql has, for help and completion. */
+typedef struct kql_function_info {
+  const char *name;    /* as queries write it */
+  const char *summary; /* one line */
+  int aggregate;       /* 1 for an aggregate (summarize), 0 for a scalar function */
+  int min_args;        /* fewest arguments */
+  int max_args;        /* most arguments */
+} kql_function_info;
+/* The 'i'th function (from 0, sorted by name) in '*info'; 0 past the end, else 1. */
+KQL_API int kql_function(int i, kql_function_info *info);
 
 #ifdef __cplusplus
 }

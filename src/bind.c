@@ -33,6 +33,7 @@ typedef struct binder {
   int nslots;          /* aggregates seen in the current summarize */
   bool window;         /* a window function (row_number, prev, next) was bound */
   bind_discover_fn discover; /* finds data-dependent columns, or NULL */
+  const int64_t *timewin; /* [from, to] applied to every table's time column, or NULL */
   void *discover_ctx;  /* its context */
 } binder;
 
@@ -543,6 +544,29 @@ static bind_rel *bind_source(binder *b, ast *n) {
   bind_rel *r = rel_new(b, t->ncols);
   for (int i = 0; i < t->ncols; i++) rel_put(r, t->cols[i].name, t->cols[i].type, sc, i);
   n->rel = r;
+  if (b->timewin) {
+    int tc = rel_find(r, "TimeGenerated");
+    if (tc < 0 || r->cols[tc].type != KQL_T_DATETIME) tc = rel_find(r, "Timestamp");
+    if (tc >= 0 && r->cols[tc].type == KQL_T_DATETIME) {
+      /* n becomes: where TimeCol between (from .. to), over a copy of the table node */
+      ast *table = ast_new(b->a, AST_TABLE, n->span);
+      *table = *n;
+      ast *col = ast_new(b->a, AST_NAME, n->span), *lo = ast_new(b->a, AST_LIT, n->span),
+          *hi = ast_new(b->a, AST_LIT, n->span), *p = ast_new(b->a, AST_BETWEEN, n->span);
+      col->name = r->cols[tc].name;
+      col->col = tc;
+      col->type = KQL_T_DATETIME;
+      mark_used(&r->cols[tc]);
+      lo->lit = val_datetime(b->timewin[0]), lo->type = KQL_T_DATETIME;
+      hi->lit = val_datetime(b->timewin[1]), hi->type = KQL_T_DATETIME;
+      p->op = OP_BETWEEN, p->a = col, p->b = lo, p->c = hi, p->type = KQL_T_BOOL;
+      n->kind = AST_WHERE;
+      n->in = table;
+      n->a = p;
+      n->scan = NULL;
+      n->name = NULL;
+    }
+  }
   return r;
 }
 
@@ -1859,7 +1883,8 @@ static bool looks_tabular(binder *b, const ast *n) {
 
 ast *bind_query(arena *a, catalog *c, ast *q, bind_discover_fn discover, void *discover_ctx,
                 kql_diag *d) {
-  binder b = {.a = a, .cat = c, .d = d, .discover = discover, .discover_ctx = discover_ctx};
+  binder b = {.a = a, .cat = c, .d = d, .discover = discover, .discover_ctx = discover_ctx,
+              .timewin = cat_window(c)};
   ast *result = NULL;
   for (int i = 0; i < q->list.n; i++) {
     ast *s = q->list.v[i];
@@ -1899,3 +1924,5 @@ ast *bind_query(arena *a, catalog *c, ast *q, bind_discover_fn discover, void *d
   for (int i = 0; i < result->rel->n; i++) mark_used(&result->rel->cols[i]);
   return result;
 }
+
+void bind_set_window(catalog *c, const int64_t *window) { cat_set_window(c, window); }

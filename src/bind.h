@@ -46,6 +46,10 @@ typedef bool (*bind_discover_fn)(void *ctx, const ast *input, const ast *expr, a
 ** 'discover' (may be NULL) finds the columns of operators whose schema depends on the data. */
 KQL_INTERNAL ast *bind_query(arena *a, catalog *c, ast *q, bind_discover_fn discover,
                              void *discover_ctx, kql_diag *d);
+/* Bind the next queries so that every table read keeps only rows whose TimeGenerated (or,
+** for tables without it such as Defender's, Timestamp) lies in [from, to]: the window a
+** scheduled rule sees.  window == NULL turns it off.  Set through the engine. */
+KQL_INTERNAL void bind_set_window(catalog *c, const int64_t *window);
 /* True when 'n' is a tabular expression (after binding). */
 KQL_INTERNAL bool bind_is_tabular(const ast *n);
 

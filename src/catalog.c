@@ -26,6 +26,8 @@ typedef struct url_map {
 } url_map;
 
 struct catalog {
+  bool has_window;         /* tables are read through a time window */
+  int64_t window[2];       /* its [from, to] in ticks */
   url_map *urls;           /* --external URL=PATH mappings */
   cat_table *tables;       /* known tables, newest first */
   dir_list *data;          /* data folders, newest first */
@@ -143,9 +145,13 @@ static cat_table *add_table(catalog *c, const char *name, const char *path) {
 }
 
 kql_status cat_add_table_file(catalog *c, const char *name, const char *path, kql_diag *d) {
-  if (!is_file(path)) {
+  struct stat st;
+  if (!is_file(path) || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+    /* a pipe or device is refused: a table may be read twice (schema inference, scan) */
     diag_nospan(d, KQL_ERR_IO, "cannot open '%s': %s", path,
-                is_dir(path) ? "is a folder" : strerror(errno ? errno : ENOENT));
+                is_dir(path)                         ? "is a folder"
+                : stat(path, &st) == 0               ? "not a regular file"
+                                                     : strerror(errno ? errno : ENOENT));
     snprintf(d->file, sizeof d->file, "%s", path);
     return KQL_ERR_IO;
   }
@@ -264,3 +270,10 @@ const char *cat_watchlist(catalog *c, const char *alias) {
   }
   return NULL;
 }
+
+void cat_set_window(catalog *c, const int64_t *window) {
+  c->has_window = window != NULL;
+  if (window) c->window[0] = window[0], c->window[1] = window[1];
+}
+
+const int64_t *cat_window(const catalog *c) { return c->has_window ? c->window : NULL; }

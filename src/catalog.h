@@ -52,4 +52,8 @@ KQL_INTERNAL const char *cat_external(catalog *c, const char *url);
 /* The CSV file of watchlist 'alias': <data>/watchlists/<alias>.csv or <data>/<alias>.csv. */
 KQL_INTERNAL const char *cat_watchlist(catalog *c, const char *alias);
 
+/* The time window tables are read through (see bind_set_window), or NULL. */
+KQL_INTERNAL void cat_set_window(catalog *c, const int64_t *window);
+KQL_INTERNAL const int64_t *cat_window(const catalog *c);
+
 #endif /* KQL_CATALOG_H */

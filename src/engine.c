@@ -8,12 +8,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "bind.h"
 #include "exec.h"
 #include "format.h"
 #include "json.h"
 #include "lit.h"
 #include "parse.h"
+
+/* kql_engine_table(): defined in the section at the end of this file. */
+struct table_list;
+static void table_list_add(kql_engine *e, const char *dir, const char *name);
+static void table_list_free(struct table_list *l);
 
 struct kql_engine {
   catalog *cat;        /* tables and schemas */
@@ -24,6 +30,7 @@ struct kql_engine {
   bool strict;         /* a value that does not fit its column is an error */
   bool check_only;     /* compile without reading data (kql check) */
   uint64_t max_mem;    /* bytes the operators of a run may hold; 0: no limit */
+  struct table_list *tables; /* kql_engine_table(): where tables come from, and their names */
 };
 
 struct kql_query {
@@ -34,6 +41,12 @@ struct kql_query {
   ast *root;           /* AST_QUERY */
   ast *result;         /* the statement whose rows are the result */
   char warning[640];   /* a note for the user after a run, "" when none */
+  /* learning and interactive use (section at the end of this file) */
+  volatile sig_atomic_t cancel; /* set by kql_query_cancel; cleared when a run starts */
+  bool cancelled;      /* the last run ended because of it */
+  void (*progress)(void *ctx, const kql_progress *p); /* kql_query_set_progress */
+  void *progress_ctx;  /* its argument */
+  an_run *an;          /* what the next run watches (explain --analyze/--why), or NULL */
 };
 
 struct kql_result {
@@ -68,6 +81,7 @@ kql_engine *kql_engine_new(void) {
 void kql_engine_free(kql_engine *e) {
   if (!e) return;
   cat_free(e->cat);
+  table_list_free(e->tables);
   free(e);
 }
 
@@ -78,6 +92,7 @@ kql_status kql_engine_add_data_dir(kql_engine *e, const char *dir, kql_diag *d) 
   int64_t now;
   bool has = false;
   kql_status s = cat_add_data_dir(e->cat, dir, &now, &has, d);
+  if (s == KQL_OK) table_list_add(e, dir, NULL);
   if (s == KQL_OK && has && !e->has_data_now) {
     e->data_now = now;
     e->has_data_now = true;
@@ -88,7 +103,9 @@ kql_status kql_engine_add_data_dir(kql_engine *e, const char *dir, kql_diag *d) 
 kql_status kql_engine_add_table_file(kql_engine *e, const char *name, const char *path,
                                      kql_diag *d) {
   clear(d);
-  return cat_add_table_file(e->cat, name, path, d);
+  kql_status s = cat_add_table_file(e->cat, name, path, d);
+  if (s == KQL_OK) table_list_add(e, NULL, name);
+  return s;
 }
 
 kql_status kql_engine_add_schema_dir(kql_engine *e, const char *dir, kql_diag *d) {
@@ -119,6 +136,13 @@ int kql_engine_now(const kql_engine *e, int64_t *ticks) {
 int kql_parse_datetime(const char *text, int64_t *ticks) {
   return lit_parse_datetime(text, strlen(text), ticks);
 }
+
+void kql_engine_set_window(kql_engine *e, int64_t from, int64_t to) {
+  int64_t w[2] = {from, to};
+  bind_set_window(e->cat, w);
+}
+
+void kql_engine_clear_window(kql_engine *e) { bind_set_window(e->cat, NULL); }
 
 void kql_engine_set_check_only(kql_engine *e, int check_only) { e->check_only = check_only != 0; }
 
@@ -234,6 +258,20 @@ static int64_t wall_now(void) {
   return TICKS_UNIX_EPOCH + (int64_t)ts.tv_sec * TICKS_PER_SEC + ts.tv_nsec / 100;
 }
 
+/* What the run of 'q' watches: q->an (explain --analyze/--why), or 'prog' set up for
+** progress reports alone, or nothing (NULL).  The watching starts now. */
+static an_run *watch_start(kql_query *q, an_run *prog) {
+  an_run *an = q->an;
+  q->cancel = 0;
+  q->cancelled = false;
+  if (!an && !q->progress) return NULL;
+  if (!an) an_run_init(an = prog);
+  an->progress = q->progress;
+  an->progress_ctx = q->progress_ctx;
+  an->t0 = an->t_last = an_clock();
+  return an;
+}
+
 /* Run 'q', handing each row to 'row_fn'. */
 static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *row), void *ctx,
                       kql_diag *d) {
@@ -246,6 +284,9 @@ static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *r
   x.max_mem = q->e->max_mem;
   x.cat = q->e->cat;
   if (!kql_engine_now(q->e, &x.now)) x.now = wall_now();
+  an_run prog, *an = watch_start(q, &prog); /* analyze.c: figures, progress, cancelling */
+  x.an = an;
+  x.cancel = &q->cancel;
   kql_status st = KQL_OK;
   op *root = exec_build(&x, q->result, d);
   if (root && x.failed) {
@@ -255,6 +296,7 @@ static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *r
   if (!root) {
     exec_ctx_free(&x);
     arena_free(x.a);
+    if (an == &prog) an_run_free(&prog);
     return d->code ? d->code : KQL_ERR_RUNTIME;
   }
   int ncols = q->result->rel->n;
@@ -271,6 +313,10 @@ static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *r
   }
   if (r == EXEC_ERROR || x.failed) st = d->code ? d->code : KQL_ERR_RUNTIME;
   free(row);
+  q->cancelled = st != KQL_OK && q->cancel;
+  if (an) an->total_ns = an_clock() - an->t0;
+  if (an && an->finish && st == KQL_OK) an->finish(&x, an->finish_ctx);
+  if (an == &prog) an_run_free(&prog);
   exec_free(root);
   exec_ctx_free(&x);
   if (x.rows_bad)
@@ -404,5 +450,273 @@ int kql_diag_position(const kql_diag *d, const char *src, size_t len, const kql_
     *col += map->col0[*line - 1];
     *line = map->line[*line - 1];
   }
+  return 1;
+}
+
+/* ---- learning and interactive use: kql explain --analyze/--why, kql shell, kql help ----
+** Runs watched by analyze.c (figures per step, one row traced), cancelling, progress, and
+** the names of tables, columns and functions for listings and completion. */
+
+#include <dirent.h>
+
+#include "func/func.h"
+
+void kql_query_cancel(kql_query *q) { q->cancel = 1; }
+
+int kql_query_cancelled(const kql_query *q) { return q->cancelled; }
+
+void kql_query_set_progress(kql_query *q, void (*fn)(void *ctx, const kql_progress *p), void *ctx) {
+  q->progress = fn;
+  q->progress_ctx = ctx;
+}
+
+static void discard_row(void *ctx, const kql_value *row) {
+  KQL_UNUSED(ctx);
+  KQL_UNUSED(row);
+}
+
+kql_status kql_query_explain_analyze(kql_query *q, FILE *out, kql_diag *d) {
+  an_run r;
+  an_run_init(&r);
+  r.all = true;
+  q->an = &r;
+  kql_status st = run(q, discard_row, NULL, d);
+  q->an = NULL;
+  if (st == KQL_OK) an_report(&r, q->result, q->src, out);
+  an_run_free(&r);
+  return st;
+}
+
+/* What the traced run of kql_query_explain_why reports through. */
+typedef struct why_ctx {
+  kql_query *q;        /* the query */
+  an_run *r;           /* the watching */
+  const ast *src;      /* the traced source */
+  const char *pred;    /* the predicate that picked the row, or NULL */
+  FILE *out;           /* where the report goes */
+  bool missing;        /* the source has no such row */
+} why_ctx;
+
+static void why_finish(exec_ctx *x, void *ctx) {
+  why_ctx *w = ctx;
+  const an_node *s = an_find(w->r, w->src);
+  if (!s || !s->last) {
+    w->missing = true;
+    return;
+  }
+  an_why_report(w->r, x, w->q->result, w->q->src, w->pred, w->out);
+}
+
+/* The 0-based index of the first row of source 'src' (a table) where 'pred' is true, or -1;
+** KQL_OK, or an error in 'pred' (its span shifted into 'pred'). */
+static kql_status why_locate(kql_query *q, const ast *src, const char *pred, int64_t *index,
+                             kql_diag *d) {
+  char *text = arena_printf(q->a, "['%s']\n| where ", src->scan->table->name);
+  size_t pre = strlen(text);
+  text = arena_printf(q->a, "%s%s", text, pred);
+  kql_query *aux = kql_query_compile(q->e, text, strlen(text), d);
+  if (!aux) {
+    if (d->has_span) {
+      d->start = d->start > pre ? d->start - (uint32_t)pre : 0;
+      d->end = d->end > pre ? d->end - (uint32_t)pre : 0;
+    }
+    return d->code;
+  }
+  an_run r;
+  an_run_init(&r);
+  r.all = true;
+  r.locate_src = an_main_source(aux->result);
+  aux->an = &r;
+  kql_status st = run(aux, discard_row, NULL, d);
+  *index = r.located;
+  an_run_free(&r);
+  kql_query_free(aux);
+  return st;
+}
+
+/* After the trace: is the group the row went into (r->group_*) a row of the result? */
+static kql_status why_group_in_result(kql_query *q, const an_run *r, FILE *out, kql_diag *d) {
+  kql_result *res;
+  kql_status st = kql_query_run(q, &res, d);
+  if (st != KQL_OK) return st;
+  int at[64], n = r->group_n < 64 ? r->group_n : 64;
+  for (int i = 0; i < n; i++) {
+    at[i] = -1;
+    for (int c = 0; c < res->ncols; c++)
+      if (strcmp(res->names[c], r->group_names[i]) == 0) at[i] = c;
+    if (at[i] < 0) {
+      fprintf(out, "(The result has no column '%s', so kql cannot tell which result row holds "
+                   "the group.)\n", r->group_names[i]);
+      kql_result_free(res);
+      return KQL_OK;
+    }
+  }
+  size_t found = 0;
+  for (size_t k = 0; k < res->nrows && !found; k++) {
+    const kql_value *row = &res->rows[k * (size_t)res->ncols];
+    bool eq = true;
+    for (int i = 0; i < n && eq; i++) eq = val_equal(&row[at[i]], &r->group_vals[i]);
+    if (eq) found = k + 1;
+  }
+  if (found)
+    fprintf(out, "That group is row %zu of the result's %zu.\n", found, res->nrows);
+  else
+    fprintf(out, "That group is not in the result: a later step drops it ('kql explain "
+                 "--analyze' shows where rows go).\n");
+  kql_result_free(res);
+  return KQL_OK;
+}
+
+kql_status kql_query_explain_why(kql_query *q, long row, const char *pred, FILE *out,
+                                 kql_diag *d) {
+  clear(d);
+  const ast *src = an_main_source(q->result);
+  const char *name = src->kind == AST_TABLE && src->scan ? src->scan->table->name : "the source";
+  int64_t index = row - 1;
+  if (pred) {
+    if (src->kind != AST_TABLE || !src->scan)
+      return diag_nospan(d, KQL_ERR_USAGE, "--why with a predicate needs a query that starts "
+                                           "from a table");
+    kql_status st = why_locate(q, src, pred, &index, d);
+    if (st != KQL_OK) return st;
+    if (index < 0) return diag_nospan(d, KQL_ERR_USAGE, "no row of %s has %s", name, pred);
+  } else if (row < 1) {
+    return diag_nospan(d, KQL_ERR_USAGE, "--why takes a row number from 1");
+  }
+  an_run r;
+  an_run_init(&r);
+  r.all = true;
+  r.keep_rows = true;
+  r.trace_src = src;
+  r.trace_row = index;
+  why_ctx w = {q, &r, src, pred, out, false};
+  r.finish = why_finish;
+  r.finish_ctx = &w;
+  q->an = &r;
+  kql_status st = run(q, discard_row, NULL, d);
+  q->an = NULL;
+  if (st == KQL_OK && w.missing) {
+    const an_node *s = an_find(&r, src);
+    st = diag_nospan(d, KQL_ERR_USAGE, "%s has %llu row%s, so there is no row %lld", name,
+                     s ? (unsigned long long)s->rows_seen : 0ULL,
+                     s && s->rows_seen == 1 ? "" : "s", (long long)index + 1);
+  } else if (st == KQL_OK && r.group_n > 0) {
+    st = why_group_in_result(q, &r, out, d);
+  }
+  an_run_free(&r);
+  return st;
+}
+
+/* Where tables come from, for kql_engine_table(). */
+typedef struct table_list {
+  char **dirs;         /* data folders */
+  int ndirs;           /* how many */
+  char **files;        /* names of tables added as files */
+  int nfiles;          /* how many */
+  char **names;        /* all of them, sorted, without doubles; NULL until listed */
+  int nnames;          /* how many */
+} table_list;
+
+static char **push_name(char **v, int *n, const char *s, size_t len) {
+  v = xrealloc(v, sizeof(char *) * (size_t)(*n + 1));
+  char *c = xmalloc(len + 1);
+  memcpy(c, s, len);
+  c[len] = 0;
+  v[(*n)++] = c;
+  return v;
+}
+
+static void free_names(char **v, int n) {
+  for (int i = 0; i < n; i++) free(v[i]);
+  free(v);
+}
+
+static void table_list_add(kql_engine *e, const char *dir, const char *name) {
+  table_list *l = e->tables;
+  if (!l) l = e->tables = xcalloc(1, sizeof *l);
+  free_names(l->names, l->nnames); /* listed again when next asked */
+  l->names = NULL;
+  l->nnames = 0;
+  if (dir) l->dirs = push_name(l->dirs, &l->ndirs, dir, strlen(dir));
+  else l->files = push_name(l->files, &l->nfiles, name, strlen(name));
+}
+
+static void table_list_free(table_list *l) {
+  if (!l) return;
+  free_names(l->dirs, l->ndirs);
+  free_names(l->files, l->nfiles);
+  free_names(l->names, l->nnames);
+  free(l);
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The tables added as files and those in the data folders (files <Table>.json, .jsonl or
+** .ndjson: catalog.c's rule), sorted, without doubles. */
+static void table_list_build(table_list *l) {
+  for (int i = 0; i < l->nfiles; i++)
+    l->names = push_name(l->names, &l->nnames, l->files[i], strlen(l->files[i]));
+  for (int i = 0; i < l->ndirs; i++) {
+    DIR *dd = opendir(l->dirs[i]);
+    struct dirent *de;
+    while (dd && (de = readdir(dd)) != NULL) {
+      const char *dot = strrchr(de->d_name, '.');
+      if (!dot || de->d_name[0] == '.' ||
+          (strcmp(dot, ".json") && strcmp(dot, ".jsonl") && strcmp(dot, ".ndjson")))
+        continue;
+      l->names = push_name(l->names, &l->nnames, de->d_name, (size_t)(dot - de->d_name));
+    }
+    if (dd) closedir(dd);
+  }
+  if (!l->names) l->names = xcalloc(1, sizeof(char *)); /* listed, and empty */
+  qsort(l->names, (size_t)l->nnames, sizeof(char *), cmp_str);
+  int k = 0;
+  for (int i = 0; i < l->nnames; i++) {
+    if (k && strcmp(l->names[k - 1], l->names[i]) == 0) {
+      free(l->names[i]);
+      continue;
+    }
+    l->names[k++] = l->names[i];
+  }
+  l->nnames = k;
+}
+
+const char *kql_engine_table(kql_engine *e, int i) {
+  table_list *l = e->tables;
+  if (!l) return NULL;
+  if (!l->names) table_list_build(l);
+  return i >= 0 && i < l->nnames ? l->names[i] : NULL;
+}
+
+static cat_table *table_of(kql_engine *e, const char *name) {
+  bool err;
+  kql_diag d;
+  clear(&d);
+  return cat_lookup(e->cat, name, &err, &d);
+}
+
+const char *kql_engine_column(kql_engine *e, const char *table, int i, const char **type) {
+  cat_table *t = table_of(e, table);
+  if (!t || i < 0 || i >= t->ncols) return NULL;
+  if (type) *type = val_type_name(t->cols[i].type);
+  return t->cols[i].name;
+}
+
+const char *kql_engine_table_path(kql_engine *e, const char *table) {
+  cat_table *t = table_of(e, table);
+  return t ? t->path : NULL;
+}
+
+int kql_function(int i, kql_function_info *info) {
+  size_t n;
+  const fn_def *f = fn_table(&n);
+  if (i < 0 || (size_t)i >= n) return 0;
+  info->name = f[i].name;
+  info->summary = f[i].summary ? f[i].summary : "";
+  info->aggregate = (f[i].flags & FN_AGG) != 0;
+  info->min_args = f[i].min_args;
+  info->max_args = f[i].max_args;
   return 1;
 }

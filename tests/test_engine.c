@@ -282,6 +282,48 @@ START_TEST(run_into_memory_keeps_every_row) {
 }
 END_TEST
 
+START_TEST(a_time_window_keeps_only_the_rows_inside_it) {
+  make_dir();
+  write_file("schemas/T.json", "{\"T\": {\"TimeGenerated\": \"datetime\", \"n\": \"long\"}}");
+  write_file("schemas/D.json", "{\"D\": {\"Timestamp\": \"datetime\", \"n\": \"long\"}}");
+  write_file("T.jsonl", "{\"TimeGenerated\":\"2026-05-30T23:59:59.9999999Z\",\"n\":1}\n"
+                        "{\"TimeGenerated\":\"2026-05-31T00:00:00Z\",\"n\":2}\n"
+                        "{\"TimeGenerated\":\"2026-06-01T00:00:00Z\",\"n\":3}\n"
+                        "{\"TimeGenerated\":\"2026-06-01T00:00:00.0000001Z\",\"n\":4}\n");
+  write_file("D.jsonl", "{\"Timestamp\":\"2026-05-31T12:00:00Z\",\"n\":5}\n"
+                        "{\"Timestamp\":\"2026-05-01T00:00:00Z\",\"n\":6}\n");
+  kql_engine *e = kql_engine_new();
+  kql_diag d;
+  ck_assert_int_eq(kql_engine_add_data_dir(e, dir, &d), KQL_OK);
+  int64_t from, to;
+  ck_assert_int_eq(kql_parse_datetime("2026-05-31T00:00:00Z", &from), 0);
+  ck_assert_int_eq(kql_parse_datetime("2026-06-01T00:00:00Z", &to), 0);
+  kql_engine_set_window(e, from, to);
+  const char *q = "union T, D | project n";
+  kql_query *qq = kql_query_compile(e, q, strlen(q), &d);
+  ck_assert_msg(qq != NULL, "%s", d.msg);
+  char *out = NULL;
+  size_t len;
+  FILE *f = open_memstream(&out, &len);
+  ck_assert_int_eq(kql_query_run_to(qq, f, KQL_FMT_NDJSON, 0, &d), KQL_OK);
+  fclose(f);
+  /* both ends inclusive at 100 ns; Defender's Timestamp when there is no TimeGenerated */
+  ck_assert_str_eq(out, "{\"n\":2}\n{\"n\":3}\n{\"n\":5}\n");
+  free(out);
+  kql_query_free(qq);
+  kql_engine_clear_window(e);
+  qq = kql_query_compile(e, q, strlen(q), &d);
+  f = open_memstream(&out, &len);
+  ck_assert_int_eq(kql_query_run_to(qq, f, KQL_FMT_NDJSON, 0, &d), KQL_OK);
+  fclose(f);
+  ck_assert_str_eq(out, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n{\"n\":5}\n{\"n\":6}\n");
+  free(out);
+  kql_query_free(qq);
+  kql_engine_free(e);
+  remove_dir();
+}
+END_TEST
+
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
   struct {
@@ -299,6 +341,7 @@ Suite *engine_suite(void) {
       {"escape", a_table_name_cannot_leave_its_data_folder},
       {"explain", explain_lists_each_step_and_the_columns_read},
       {"memory", run_into_memory_keeps_every_row},
+      {"window", a_time_window_keeps_only_the_rows_inside_it},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     TCase *tc = tcase_create(cases[i].name);
