@@ -263,7 +263,7 @@ operator:
                                   { $$ = parse_render(p, @$, $2, $5); }
   | SERIALIZE                     { $$ = parse_list_node(p, @$, AST_SERIALIZE, (ast_list){0}); }
   | SERIALIZE items               { $$ = parse_list_node(p, @$, AST_SERIALIZE, $2); }
-  | AS name                       { $$ = parse_as(p, @$, $2); }
+  | AS opts name                  { $$ = parse_as(p, @$, $3); }
   | GETSCHEMA                     { $$ = parse_op(p, @$, AST_GETSCHEMA, NULL); }
   | SAMPLE expr                   { $$ = parse_op(p, @$, AST_SAMPLE, $2); }
   | INVOKE name LPAREN RPAREN     { $$ = parse_op(p, @$, AST_INVOKE, parse_call(p, @$, $2, @2, (ast_list){0})); }

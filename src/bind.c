@@ -137,6 +137,14 @@ static const char *expr_name(binder *b, const ast *n) {
     if (!n->fn) return NULL;
     const char *arg = n->list.n ? expr_name(b, n->list.v[0]) : NULL;
     if (n->fn->naming == FN_NAME_ARG) return arg;
+    if (strcmp(n->fn->name, "percentile") == 0 && n->list.n == 2 && n->list.v[1]->kind == AST_LIT) {
+      /* percentile(N, 50) is percentile_N_50 (99.5 gives 99_5) */
+      kql_value t = val_tostring(b->a, n->list.v[1]->lit);
+      char *digits = arena_strndup(b->a, t.u.s.p, t.u.s.n);
+      for (char *q = digits; *q; q++)
+        if (*q == '.' || *q == '-') *q = '_';
+      return arena_printf(b->a, "percentile_%s_%s", arg ? arg : "", digits);
+    }
     if (n->fn->naming == FN_NAME_PREFIX) return arena_printf(b->a, "%s_%s", n->fn->prefix, arg ? arg : "");
     return NULL;
   }
@@ -1540,6 +1548,14 @@ static bind_rel *bind_bag_unpack(binder *b, ast *n, bind_rel *in) {
   }
   bind_keys keys = {0};
   if (b->discover && !b->discover(b->discover_ctx, n->in, bag, b->a, &keys, b->d)) return NULL;
+  /* the new columns come in name order, as Kusto's bag_unpack gives them */
+  for (int x = 1; x < keys.n; x++)
+    for (int y = x; y > 0 && strcmp(keys.names[y - 1], keys.names[y]) > 0; y--) {
+      const char *tn = keys.names[y];
+      kql_type tt = keys.types[y];
+      keys.names[y] = keys.names[y - 1], keys.types[y] = keys.types[y - 1];
+      keys.names[y - 1] = tn, keys.types[y - 1] = tt;
+    }
   bind_rel *out = rel_new(b, in->n + keys.n);
   for (int c = 0; c < in->n; c++) {
     if (bag->kind == AST_NAME && bag->col == c) continue;
@@ -1728,8 +1744,31 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   case AST_MVAPPLY: out = bind_mvapply(b, n, in); break;
   case AST_PARSE: out = bind_parse(b, n, in); break;
   case AST_GETSCHEMA: out = bind_getschema(b, n, in); break;
-  case AST_RENDER:
-  case AST_AS: out = in; break;
+  case AST_RENDER: {
+    static const char *const kinds[] = {
+        "table", "list", "barchart", "columnchart", "areachart", "linechart", "piechart",
+        "scatterchart", "timechart", "anomalychart", "card", "pivotchart", "ladderchart",
+        "timepivot", "3Dchart", "stackedareachart", "treemap", "sankey", "plotly", "graph"};
+    bool known = false;
+    for (size_t k = 0; k < KQL_ARRAY_LEN(kinds) && !known; k++) known = strcmp(kinds[k], n->name) == 0;
+    if (!known) {
+      fail(b, KQL_ERR_BIND, n->span, "unknown chart kind '%s'", n->name);
+      return NULL;
+    }
+    out = in;
+    break;
+  }
+  case AST_AS: {
+    /* the name stands for this tabular input in the rest of the query */
+    let_entry *e = arena_alloc(b->a, sizeof *e);
+    e->name = n->name;
+    e->value = n->in;
+    e->tabular = true;
+    e->next = b->lets;
+    b->lets = e;
+    out = in;
+    break;
+  }
   case AST_SERIALIZE:
     b->window = false;
     out = rel_new(b, in->n + n->list.n);

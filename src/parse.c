@@ -220,6 +220,7 @@ int lex_note(kql_lexer *lx, int tok) {
   switch (tok) {
   case TOK_JOIN: case TOK_LOOKUP: case TOK_UNION: case TOK_SUMMARIZE: case TOK_MVEXPAND:
   case TOK_PARSE: case TOK_TAKE: case TOK_DISTINCT: case TOK_EVALUATE: case TOK_MVAPPLY:
+  case TOK_AS:
     lx->opts = 1;
     break;
   case TOK_OPTNAME: lx->opts = lx->opts ? 2 : 0; break;

@@ -31,11 +31,10 @@ kql_type ty_avg(ast **a, int n, const char **e) {
   return t == KQL_T_LONG ? KQL_T_REAL : t;
 }
 
+/* count() counts rows; count(x), the legacy form the summarize reference still shows,
+** counts the rows where a bool x is true or another x is not null. */
 kql_type ty_count(ast **a, int n, const char **e) {
-  if (n == 1 && a[0]->type != KQL_T_BOOL && a[0]->type != KQL_T_NULL && a[0]->type != KQL_T_DYNAMIC) {
-    *e = "count() takes no argument, or a bool predicate as countif() does";
-    return KQL_T_COUNT_;
-  }
+  (void)a, (void)n, (void)e;
   return KQL_T_LONG;
 }
 
@@ -48,7 +47,8 @@ kql_type ty_minmax(ast **a, int n, const char **e) {
 
 
 void a_count_step(fn_ctx *c, void *st, const kql_value *a, int n) {
-  (void)c, (void)a, (void)n;
+  (void)c;
+  if (n == 1 && (a[0].isnull || (a[0].type == KQL_T_BOOL && !a[0].u.b))) return;
   ((count_state *)st)->n++;
 }
 

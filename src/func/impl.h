@@ -30,6 +30,8 @@ FN_TYPE(ty_avg);
 /* Scalars. */
 #define FN_SCALAR(name) KQL_INTERNAL void name(fn_ctx *c, const kql_value *args, int n, kql_value *out)
 FN_SCALAR(f_now);
+FN_SCALAR(f_range_array);
+FN_TYPE(ty_range_array);
 FN_SCALAR(f_ago);
 FN_SCALAR(f_tostring);
 FN_SCALAR(f_tolower);

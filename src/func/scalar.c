@@ -380,3 +380,58 @@ void f_todynamic(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   }
   *out = json_value_to_dynamic(c->tmp, v);
 }
+
+/* range(start, stop[, step]): a dynamic array of numbers, datetimes or timespans, at most
+** 1,048,576 elements (Kusto's limit); step defaults to 1 (or 1h for datetimes). */
+kql_type ty_range_array(ast **a, int n, const char **e) {
+  (void)n;
+  kql_type t = a[0]->type;
+  if (!val_is_numeric(t) && t != KQL_T_DATETIME && t != KQL_T_TIMESPAN && t != KQL_T_NULL) {
+    *e = "range() expects numbers, datetimes or timespans";
+    return KQL_T_COUNT_;
+  }
+  return KQL_T_DYNAMIC;
+}
+
+void f_range_array(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  *out = val_null(KQL_T_DYNAMIC);
+  if (a[0].isnull || a[1].isnull || (n > 2 && a[2].isnull)) return;
+  kql_value start = a[0], stop = a[1];
+  bool real = start.type == KQL_T_REAL || stop.type == KQL_T_REAL || (n > 2 && a[2].type == KQL_T_REAL);
+  bool time = start.type == KQL_T_DATETIME || start.type == KQL_T_TIMESPAN;
+  kql_value *items = NULL;
+  size_t k = 0, cap = 0;
+  if (real && !time) {
+    double x = start.type == KQL_T_REAL ? start.u.r : (double)start.u.i;
+    double y = stop.type == KQL_T_REAL ? stop.u.r : (double)stop.u.i;
+    double s = n > 2 ? (a[2].type == KQL_T_REAL ? a[2].u.r : (double)a[2].u.i) : 1;
+    if (s == 0) return;
+    for (double v = x; (s > 0 ? v <= y : v >= y) && k < 1048576; v += s) {
+      if (k == cap) {
+        cap = cap ? cap * 2 : 16;
+        kql_value *m = arena_alloc(c->tmp, sizeof *m * cap);
+        if (k) memcpy(m, items, sizeof *m * k);
+        items = m;
+      }
+      items[k++] = val_real(v);
+    }
+  } else {
+    int64_t x = start.u.i, y = stop.u.i;
+    int64_t s = n > 2 ? a[2].u.i : (start.type == KQL_T_DATETIME ? INT64_C(36000000000) : 1);
+    if (s == 0) return;
+    for (int64_t v = x; (s > 0 ? v <= y : v >= y) && k < 1048576; v += s) {
+      if (k == cap) {
+        cap = cap ? cap * 2 : 16;
+        kql_value *m = arena_alloc(c->tmp, sizeof *m * cap);
+        if (k) memcpy(m, items, sizeof *m * k);
+        items = m;
+      }
+      kql_value e = start;
+      e.u.i = v;
+      if (!time) e.type = KQL_T_LONG;
+      items[k++] = e;
+      if ((s > 0 && v > INT64_MAX - s) || (s < 0 && v < INT64_MIN - s)) break;
+    }
+  }
+  *out = json_make_array(c->tmp, items, k);
+}

@@ -51,6 +51,24 @@ static void put_literal(sbuf2 *b, const char *s, size_t n) {
   }
 }
 
+/* A regex fragment of the pattern, its own groups made non-capturing so that the captures
+** of the columns keep their numbers. */
+static void put_regex(sbuf2 *b, const char *s, size_t n) {
+  bool cls = false;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == '\\' && i + 1 < n) {
+      put(b, s + i, 2);
+      i++;
+      continue;
+    }
+    if (c == '[') cls = true;
+    else if (c == ']') cls = false;
+    put(b, s + i, 1);
+    if (c == '(' && !cls && !(i + 1 < n && s[i + 1] == '?')) put(b, "?:", 2);
+  }
+}
+
 static exec_result parse_next(op *o, batch **out) {
   parse_op *p = (parse_op *)o;
   const bind_rel *rel = o->node->rel;
@@ -67,6 +85,14 @@ static exec_result parse_next(op *o, batch **out) {
       expr_eval(o->x, p->tmp, o->node->a, in, row, &src);
       src = val_tostring(p->tmp, src);
       int m = regex_match(p->re, src.u.s.p, src.u.s.n, 0, ovec, 64);
+      if (m < 0) { /* not "no match": a crafted value must not slip past */
+        if (!o->x->failed)
+          diag_set(o->x->d, KQL_ERR_RUNTIME, o->node->span,
+                   "the regular expression passed its match limit on a value of %zu bytes",
+                   src.u.s.n);
+        o->x->failed = true;
+        return EXEC_ERROR;
+      }
       kql_value caps[64];
       bool ok = m > 0;
       for (int c = 0; ok && c < p->ncap; c++) {
@@ -134,7 +160,7 @@ op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d) {
     if (e->kind == AST_STAR) {
       put(&b, last ? ".*" : ".*?", last ? 2 : 3);
     } else if (e->kind == AST_LIT) {
-      if (regex) put(&b, e->lit.u.s.p, e->lit.u.s.n);
+      if (regex) put_regex(&b, e->lit.u.s.p, e->lit.u.s.n);
       else put_literal(&b, e->lit.u.s.p, e->lit.u.s.n);
     } else {
       kql_type t = (kql_type)e->op;

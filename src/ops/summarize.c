@@ -83,14 +83,27 @@ static group *find_group(sum_op *s, const kql_value *keys) {
 
 /* arg_max/arg_min state: the best key so far and the returned values of its row. */
 typedef struct argext_state {
-  bool has;               /* a row was seen */
+  bool has;               /* a row with a key was seen */
+  bool first;             /* v holds the group's first row, whose key is null */
   kql_value v[];          /* the key, then call->by.n returned values */
 } argext_state;
 
 static void argext_step(sum_op *s, const ast *call, argext_state *st, batch *b, int row) {
   kql_value key;
   expr_eval(s->base.x, s->tmp, call->list.v[0], b, row, &key);
-  if (key.isnull || (key.type == KQL_T_STRING && key.u.s.n == 0)) return;
+  bool empty = key.isnull || (key.type == KQL_T_STRING && key.u.s.n == 0);
+  if (empty && (st->has || st->first)) return;
+  if (empty) {
+    /* no key yet: keep the group's first row, in case no row has one (Kusto returns it) */
+    st->first = true;
+    st->v[0] = val_copy(s->keep, key);
+    for (int i = 0; i < call->by.n; i++) {
+      kql_value v;
+      expr_eval(s->base.x, s->tmp, call->by.v[i], b, row, &v);
+      st->v[i + 1] = val_copy(s->keep, v);
+    }
+    return;
+  }
   if (st->has) {
     int c = val_compare(&key, &st->v[0]);
     if ((call->fn->flags & FN_ARGMIN) ? c >= 0 : c <= 0) return;
@@ -159,7 +172,7 @@ static exec_result sum_next(op *o, batch **out) {
         const argext_state *st = (const argext_state *)(g->state + s->off[a]);
         for (int i = 0; i <= call->by.n; i++) {
           kql_type t = o->node->rel->cols[s->outcol[a] + i].type;
-          b->cols[s->outcol[a] + i][r] = st->has ? st->v[i] : val_null(t);
+          b->cols[s->outcol[a] + i][r] = st->has || st->first ? st->v[i] : val_null(t);
         }
         continue;
       }
