@@ -1752,7 +1752,7 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     bool known = false;
     for (size_t k = 0; k < KQL_ARRAY_LEN(kinds) && !known; k++) known = strcmp(kinds[k], n->name) == 0;
     if (!known) {
-      fail(b, KQL_ERR_BIND, n->span, "unknown chart kind '%s'", n->name);
+      fail(b, KQL_ERR_BIND, n->a ? n->a->span : n->span, "unknown render kind '%s'", n->name);
       return NULL;
     }
     out = in;

@@ -790,6 +790,12 @@ ast *parse_parse(kql_parser *p, kql_span sp, int where, ast_list opts, ast *src,
 ast *parse_render(kql_parser *p, kql_span sp, const char *kind, ast_list props) {
   ast *n = ast_new(p->a, AST_RENDER, sp);
   n->name = kind;
+  /* the chart kind's own span, for errors about it */
+  const char *at = strstr(p->src + sp.start, kind);
+  if (at && (uint32_t)(at - p->src) < sp.end) {
+    n->a = ast_new(p->a, AST_NAME, (kql_span){(uint32_t)(at - p->src), (uint32_t)(at - p->src + strlen(kind))});
+    n->a->name = kind;
+  }
   n->list = props;
   return n;
 }
