@@ -30,6 +30,17 @@ FN_TYPE(ty_avg);
 /* Scalars. */
 #define FN_SCALAR(name) KQL_INTERNAL void name(fn_ctx *c, const kql_value *args, int n, kql_value *out)
 FN_SCALAR(f_now);
+FN_SCALAR(f_sin);
+FN_SCALAR(f_cos);
+FN_SCALAR(f_tan);
+FN_SCALAR(f_asin);
+FN_SCALAR(f_acos);
+FN_SCALAR(f_atan);
+FN_SCALAR(f_atan2);
+FN_SCALAR(f_cot);
+FN_SCALAR(f_degrees);
+FN_SCALAR(f_radians);
+FN_SCALAR(f_pi);
 FN_SCALAR(f_range_array);
 FN_TYPE(ty_range_array);
 FN_SCALAR(f_ago);

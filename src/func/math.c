@@ -341,3 +341,31 @@ void f_rand(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   }
   *out = val_real(u);
 }
+
+/* Trigonometry (radians), and pi(), degrees(), radians(). */
+static double cot(double x) { return 1.0 / tan(x); }
+static double to_degrees(double x) { return x * 180.0 / M_PI; }
+static double to_radians(double x) { return x * M_PI / 180.0; }
+void f_sin(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, real_fn(c, a, sin, out); }
+void f_cos(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, real_fn(c, a, cos, out); }
+void f_tan(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, real_fn(c, a, tan, out); }
+void f_asin(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, real_fn(c, a, asin, out); }
+void f_acos(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, real_fn(c, a, acos, out); }
+void f_atan(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, real_fn(c, a, atan, out); }
+void f_cot(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, real_fn(c, a, cot, out); }
+void f_degrees(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, real_fn(c, a, to_degrees, out); }
+void f_radians(fn_ctx *c, const kql_value *a, int n, kql_value *out) { (void)n, real_fn(c, a, to_radians, out); }
+void f_pi(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)c, (void)a, (void)n;
+  *out = val_real(M_PI);
+}
+void f_atan2(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)c, (void)n;
+  if (a[0].isnull || a[1].isnull || !val_is_numeric(a[0].type) || !val_is_numeric(a[1].type)) {
+    *out = val_null(KQL_T_REAL);
+    return;
+  }
+  double y = a[0].type == KQL_T_REAL || a[0].type == KQL_T_DECIMAL ? a[0].u.r : (double)a[0].u.i;
+  double x = a[1].type == KQL_T_REAL || a[1].type == KQL_T_DECIMAL ? a[1].u.r : (double)a[1].u.i;
+  *out = val_real(atan2(y, x));
+}
