@@ -169,7 +169,11 @@ static const xcase strings[] = {
     {"regex_quote('(so$me.Te^xt)')", "\"\\\\(so\\\\$me\\\\.Te\\\\^xt\\\\)\""},
     {"replace_strings('A magic trick can turn a cat into a dog', dynamic(['cat', 'dog']), dynamic(['dog', 'pigeon']))",
      "\"A magic trick can turn a dog into a pigeon\""},
-    {"replace_strings('abc', dynamic(['a', 'ab']), dynamic(['1', '2']))", "\"2c\""},
+    {"replace_strings('This is an example', dynamic(['This', 'is']), dynamic(['This', 'was']))", "\"This was an example\""},
+    {"replace_strings('This is an example', dynamic(['is', 'This']), dynamic(['was', 'This']))", "\"Thwas was an example\""},
+    {"replace_strings('This is an example', dynamic(['This', 'is']), dynamic([12345, 'was']))", "\"This was an example\""},
+    {"replace_strings('A magic trick can turn a cat into a dog', dynamic(['turn', ' into a dog']), dynamic(['disappear', '']))",
+     "\"A magic trick can disappear a cat\""},
 };
 
 static const xcase regexes[] = {
@@ -625,8 +629,8 @@ static const qcase aggs[] = {
     {"range x from 1 to 5 step 1 | summarize stdev(x), variance(x)", "{\"stdev_x\":1.5811388300841898,\"variance_x\":2.5}\n"},
     {"range x from 1 to 10 step 1 | summarize percentile(x, 50), p0 = percentile(x, 0), p95 = percentile(x, 95),"
      " p100 = percentile(x, 100)",
-     "{\"percentile_x\":5,\"p0\":1,\"p95\":10,\"p100\":10}\n"},
-    {"datatable(t:timespan)[1s, 3s, 2s] | summarize percentile(t, 50)", "{\"percentile_t\":\"00:00:02\"}\n"},
+     "{\"percentile_x_50\":5,\"p0\":1,\"p95\":10,\"p100\":10}\n"},
+    {"datatable(t:timespan)[1s, 3s, 2s] | summarize percentile(t, 50)", "{\"percentile_t_50\":\"00:00:02\"}\n"},
     {"datatable(x:long)[] | summarize sumif(x, x > 0), stdev(x), variance(x), dcountif(x, x > 0)",
      "{\"sumif_x\":0,\"stdev_x\":0,\"variance_x\":0,\"dcountif_x\":0}\n"},
     {"datatable(g:string, x:long)['a', 1, 'b', 2, 'a', 3] | summarize sumif(x, x > 1) by g",
