@@ -228,7 +228,13 @@ static kql_value eval_binary(exec_ctx *x, arena *tmp, const ast *n, const batch 
     kql_value sl = as_text(tmp, l), sr = as_text(tmp, r);
     kql_regex *re = exec_regex(x, n, sr.u.s.p, sr.u.s.n);
     size_t ov[2];
-    return val_bool(re && regex_match(re, sl.u.s.p, sl.u.s.n, 0, ov, 1) > 0);
+    int m = re ? regex_match(re, sl.u.s.p, sl.u.s.n, 0, ov, 1) : 0;
+    if (m < 0 && !x->failed) { /* "no match" would let a crafted value slip past a filter */
+      diag_set(x->d, KQL_ERR_RUNTIME, n->span,
+               "the regular expression passed its match limit on a value of %zu bytes", sl.u.s.n);
+      x->failed = true;
+    }
+    return val_bool(m > 0);
   }
   default: {
     kql_value sl = as_text(tmp, l), sr = as_text(tmp, r);
@@ -333,8 +339,8 @@ static kql_value eval_window(exec_ctx *x, arena *tmp, const ast *n, const batch 
     return d;
   }
   /* evaluate the argument on that row through a one-row view of it */
-  kql_value *cols[256];
-  int nc = w->ncols < 256 ? w->ncols : 256;
+  int nc = w->ncols;
+  kql_value **cols = arena_alloc(tmp, sizeof(kql_value *) * (size_t)(nc ? nc : 1));
   for (int c = 0; c < nc; c++) cols[c] = &w->rows[at][c];
   batch view = {nc, 1, cols, NULL, 0, NULL};
   kql_value v;

@@ -122,18 +122,18 @@ static bool apply_row(mva_op *m, batch *in, int row) {
     return false;
   }
   int np = n->by.n;
-  kql_value prefix[256];
-  for (int i = 0; i < np && i < 256; i++) prefix[i] = in->cols[n->by.v[i]->col][row];
+  kql_value *prefix = arena_alloc(m->rowmem, sizeof(kql_value) * (size_t)(np ? np : 1));
+  for (int i = 0; i < np; i++) prefix[i] = in->cols[n->by.v[i]->col][row];
   int ns = n->b->rel->n;
-  kql_value subrow[256];
+  kql_value *subrow = arena_alloc(m->rowmem, sizeof(kql_value) * (size_t)(ns ? ns : 1));
   batch *b;
   exec_result r;
   while ((r = sub->vt->next(sub, &b)) == EXEC_BATCH_READY) {
     int k = batch_count(b);
     for (int i = 0; i < k; i++) {
       int br = batch_row(b, i);
-      for (int c = 0; c < ns && c < 256; c++) subrow[c] = b->cols[c][br];
-      add_result(m, prefix, np < 256 ? np : 256, subrow, ns < 256 ? ns : 256);
+      for (int c = 0; c < ns; c++) subrow[c] = b->cols[c][br];
+      add_result(m, prefix, np, subrow, ns);
     }
   }
   exec_free(sub);

@@ -49,8 +49,8 @@ static exec_result window_next(op *o, batch **out) {
   if (p->win.cur >= p->win.n) return EXEC_DONE;
   batch *b = p->out;
   batch_clear(b);
-  kql_value *cols[256];
-  int nin = p->win.ncols < 256 ? p->win.ncols : 256;
+  int nin = p->win.ncols;
+  kql_value **cols = arena_alloc(b->mem, sizeof(kql_value *) * (size_t)(nin ? nin : 1));
   int k = 0;
   o->x->win = &p->win;
   for (; k < EXEC_BATCH && p->win.cur < p->win.n; k++, p->win.cur++) {

@@ -32,6 +32,7 @@ typedef struct sum_op {
   arena *keep;            /* keys and states */
   arena *tmp;             /* scratch, reset per batch */
   batch *out;             /* output batch */
+  kql_value *keybuf;      /* one row's key values */
   size_t emitted;         /* groups emitted so far */
   bool consumed;          /* input fully read */
 } sum_op;
@@ -118,7 +119,7 @@ static void argext_step(sum_op *s, const ast *call, argext_state *st, batch *b, 
 }
 
 static void consume(sum_op *s, batch *b) {
-  kql_value keys[64], args[16];
+  kql_value *keys = s->keybuf, args[16];
   fn_ctx c = {s->tmp, s->keep, s->base.x->now};
   int n = batch_count(b);
   for (int i = 0; i < n; i++) {
@@ -208,7 +209,7 @@ op *op_summarize_new(exec_ctx *x, const ast *n, op *child) {
   const ast_list *keys = n->kind == AST_DISTINCT ? &n->list : &n->by;
   bool star = n->kind == AST_DISTINCT && n->list.n == 1 && n->list.v[0]->kind == AST_STAR;
   s->nkeys = star ? n->rel->n : keys->n;
-  if (s->nkeys > 64) s->nkeys = 64;
+  s->keybuf = arena_alloc(x->a, sizeof(kql_value) * (size_t)(s->nkeys ? s->nkeys : 1));
   s->keys = arena_alloc(x->a, sizeof(ast *) * (size_t)(s->nkeys ? s->nkeys : 1));
   for (int k = 0; k < s->nkeys; k++) {
     if (star) {
