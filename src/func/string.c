@@ -1180,34 +1180,66 @@ void f_indexof_regex(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   *out = val_long(-1);
 }
 
-/* replace_strings(text, lookups, rewrites): one pass over 'text'; at each position the
-** longest matching lookup (the first of equal ones) is replaced by the rewrite at its index
-** ("" when there is none); replaced text is not searched again. */
+/* A region of replace_strings() input claimed by a lookup. */
+typedef struct claim {
+  size_t at;   /* byte offset */
+  size_t len;  /* bytes */
+  size_t k;    /* the lookup */
+} claim;
+
+static int cmp_claim(const void *x, const void *y) {
+  const claim *a = x, *b = y;
+  return (a->at > b->at) - (a->at < b->at);
+}
+
+/* replace_strings(text, lookups, rewrites): the lookups take the text in list order: every
+** non-overlapping match of the first, then of the second in what is left, ...; each match
+** becomes the rewrite at the lookup's index, or stays as it is when that rewrite is missing
+** or not a string.  Replaced text is not searched again. */
 void f_replace_strings(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   (void)n;
   kql_value s = fn_text(c, a[0]), look[64], rw[64], e;
+  bool has_rw[64] = {false};
   size_t nl = 0, nr = 0;
   json_iter it;
   *out = s;
   if (!json_iter_begin(&it, a[1])) return;
   while (nl < 64 && json_iter_next(&it, c->tmp, NULL, &e)) look[nl++] = fn_text(c, json_dyn_scalar(c->tmp, e));
   if (json_iter_begin(&it, a[2]))
-    while (nr < 64 && json_iter_next(&it, c->tmp, NULL, &e)) rw[nr++] = fn_text(c, json_dyn_scalar(c->tmp, e));
-  sbuild b = {c->tmp, NULL, 0, 0};
-  size_t i = 0, run = 0;
-  while (i < s.u.s.n) {
-    size_t best = nl, blen = 0;
-    for (size_t k = 0; k < nl; k++)
-      if (look[k].u.s.n > blen && look[k].u.s.n <= s.u.s.n - i && memcmp(s.u.s.p + i, look[k].u.s.p, look[k].u.s.n) == 0)
-        best = k, blen = look[k].u.s.n;
-    if (best == nl) {
-      i++;
-      continue;
+    while (nr < 64 && json_iter_next(&it, c->tmp, NULL, &e)) {
+      has_rw[nr] = json_dyn_kind(e) == JSON_K_STRING;
+      rw[nr++] = fn_text(c, json_dyn_scalar(c->tmp, e));
     }
-    sput(&b, s.u.s.p + run, i - run);
-    if (best < nr) sput(&b, rw[best].u.s.p, rw[best].u.s.n);
-    i += blen;
-    run = i;
+  size_t cap = 16, nc = 0;
+  claim *cl = arena_alloc(c->tmp, sizeof *cl * cap);
+  for (size_t k = 0; k < nl; k++) {
+    size_t m = look[k].u.s.n;
+    if (!m) continue;
+    for (size_t i = 0; i + m <= s.u.s.n;) {
+      bool free_here = memcmp(s.u.s.p + i, look[k].u.s.p, m) == 0;
+      for (size_t j = 0; free_here && j < nc; j++)
+        if (i < cl[j].at + cl[j].len && cl[j].at < i + m) free_here = false;
+      if (!free_here) {
+        i++;
+        continue;
+      }
+      if (nc == cap) {
+        claim *ncl = arena_alloc(c->tmp, sizeof *ncl * cap * 2);
+        memcpy(ncl, cl, sizeof *cl * cap);
+        cl = ncl, cap *= 2;
+      }
+      cl[nc++] = (claim){i, m, k};
+      i += m;
+    }
+  }
+  qsort(cl, nc, sizeof *cl, cmp_claim);
+  sbuild b = {c->tmp, NULL, 0, 0};
+  size_t run = 0;
+  for (size_t j = 0; j < nc; j++) {
+    sput(&b, s.u.s.p + run, cl[j].at - run);
+    if (cl[j].k < nr && has_rw[cl[j].k]) sput(&b, rw[cl[j].k].u.s.p, rw[cl[j].k].u.s.n);
+    else sput(&b, s.u.s.p + cl[j].at, cl[j].len);
+    run = cl[j].at + cl[j].len;
   }
   sput(&b, s.u.s.p + run, s.u.s.n - run);
   *out = sdone(&b);

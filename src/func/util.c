@@ -106,7 +106,6 @@ bool fn_is_nullish(const kql_value *v) {
   if (v->type == KQL_T_STRING) return v->u.s.n == 0;
   if (v->isnull) return true;
   if (v->type == KQL_T_DYNAMIC) return v->u.s.n == 4 && memcmp(v->u.s.p, "null", 4) == 0;
-  if ((v->type == KQL_T_REAL || v->type == KQL_T_DECIMAL) && isnan(v->u.r)) return false;
   return false;
 }
 

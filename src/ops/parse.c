@@ -147,6 +147,7 @@ op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d) {
   for (int i = 0; i < n->list.n; i++) ncap += n->list.v[i]->kind == AST_PARAM;
   if (ncap > 63) {
     diag_set(d, KQL_ERR_RUNTIME, n->span, "parse has %d columns; at most 63 are supported", ncap);
+    free(b.p);
     exec_free(child);
     return NULL;
   }
