@@ -290,6 +290,33 @@ static bool bind_call(binder *b, ast *n, bind_rel *rel) {
     n->type = e->type;
     return true;
   }
+  if (strcmp(n->name, "typeof") == 0 && n->list.n == 1 && n->list.v[0]->kind == AST_NAME &&
+      val_type_from_name(n->list.v[0]->name, strlen(n->list.v[0]->name)) >= 0) {
+    /* typeof(long): the type's name, for extract(..., typeof(long)) and friends */
+    const char *t = val_type_name((kql_type)val_type_from_name(n->list.v[0]->name,
+                                                                strlen(n->list.v[0]->name)));
+    n->kind = AST_LIT;
+    n->lit = val_str(t, strlen(t));
+    n->type = KQL_T_STRING;
+    n->list = (ast_list){0};
+    return true;
+  }
+  if (strcmp(n->name, "pack_all") == 0 && n->list.n <= 1) {
+    /* pack_all(): pack("Col1", Col1, ...) over the input's columns */
+    if (!rel) return fail(b, KQL_ERR_BIND, n->span, "%s", "pack_all() needs the columns of a table");
+    ast_list args = {0};
+    for (int c = 0; c < rel->n; c++) {
+      ast *k = ast_new(b->a, AST_LIT, n->span), *v = ast_new(b->a, AST_NAME, n->span);
+      k->lit = val_str(rel->cols[c].name, strlen(rel->cols[c].name));
+      k->type = KQL_T_STRING;
+      v->name = rel->cols[c].name;
+      ast_push(b->a, &args, k);
+      ast_push(b->a, &args, v);
+    }
+    n->name = "bag_pack";
+    n->list = args;
+    if (!fn_lookup("bag_pack")) return fail(b, KQL_ERR_UNSUPPORTED, n->span, "%s", "pack_all() is not supported yet");
+  }
   if (strcmp(n->name, "ingestion_time") == 0 && n->list.n == 0) {
     /* offline, rows carry no ingestion time: null, as Kusto gives for a table without one */
     ast *e = ast_new(b->a, AST_LIT, n->span);
@@ -1956,8 +1983,11 @@ ast *bind_query(arena *a, catalog *c, ast *q, bind_discover_fn discover, void *d
     result = s;
   }
   if (!result) {
-    diag_set(d, KQL_ERR_SYNTAX, q->span, "%s", "the query has no tabular statement to run");
-    return NULL;
+    /* only lets: Kusto accepts it and returns nothing; kql returns an empty table */
+    result = ast_new(a, AST_PRINT, q->span);
+    result->rel = arena_alloc(a, sizeof(bind_rel));
+    result->rel->cols = arena_alloc(a, sizeof(bind_col));
+    result->flags = 1; /* no row */
   }
   /* Every column the result shows must be read. */
   for (int i = 0; i < result->rel->n; i++) mark_used(&result->rel->cols[i]);

@@ -371,11 +371,17 @@ void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, k
       else *out = val_null(n->type);
       return;
     }
-    kql_value args[64];
-    int k = n->list.n < 64 ? n->list.n : 64;
+    kql_value small[64];
+    int k = n->list.n;
+    kql_value *args = k <= 64 ? small : arena_alloc(tmp, sizeof(kql_value) * (size_t)k);
     for (int i = 0; i < k; i++) expr_eval(x, tmp, n->list.v[i], b, row, &args[i]);
     fn_ctx c = {tmp, NULL, x->now};
     n->fn->eval(&c, args, k, out);
+    if (out->type == KQL_T_DYNAMIC && !out->isnull && n->type != KQL_T_DYNAMIC) {
+      /* a dynamic value chosen where the call's type is scalar (case, iff, coalesce) */
+      kql_value v = n->type == KQL_T_STRING ? json_dyn_tostring(tmp, *out) : undyn(tmp, *out);
+      if (v.type != KQL_T_DYNAMIC) *out = v;
+    }
     return;
   }
   case AST_UNARY: {

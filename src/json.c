@@ -43,12 +43,37 @@ static void sb_put(sbuf *b, const char *s, size_t n) {
 
 static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
 
+size_t json_utf8_char(const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (k == 0 || n < k) return 0;
+  unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+  if (s[1] < lo || s[1] > hi) return 0;
+  for (size_t i = 2; i < k; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  return k;
+}
+
+/* 's' as a JSON string.  Bytes that are not UTF-8 (data can hold anything) are written as
+** U+FFFD, so that the output is always valid JSON. */
 static void sb_json_string(sbuf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   sb_put(b, "\"", 1);
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80) {
+      size_t k = json_utf8_char((const unsigned char *)s + i, n - i);
+      if (k) {
+        i += k - 1;
+        continue;
+      }
+      sb_put(b, s + run, i - run);
+      run = i + 1;
+      sb_put(b, "\\ufffd", 6);
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
     sb_put(b, s + run, i - run);
     run = i + 1;
@@ -136,7 +161,8 @@ static kql_value print_node(arena *a, const cJSON *node) {
   return v;
 }
 
-static bool whole(double d) { return d == floor(d) && d >= -9.2233720368547758e18 && d < 9.2233720368547758e18; }
+/* -2^63 is excluded too: a number below it (-9223372036854775809) rounds to it as a double. */
+static bool whole(double d) { return d == floor(d) && d > -9.2233720368547758e18 && d < 9.2233720368547758e18; }
 
 json_fit json_to_value(const void *vnode, kql_type t, arena *a, kql_value *out) {
   const cJSON *node = vnode;
@@ -462,6 +488,23 @@ static bool dl_value(dynlit *p) {
     p->i++;
   } else if (c == '"' || c == '\'' || (c == '@' && p->i + 1 < p->n && (p->s[p->i + 1] == '"' || p->s[p->i + 1] == '\''))) {
     ok = dl_string(p);
+    /* adjacent strings join, as in queries: ["a" "b"] is ["ab"] */
+    for (;;) {
+      size_t save = p->i;
+      dl_blank(p);
+      char d = p->i < p->n ? p->s[p->i] : 0;
+      if (!ok || !(d == '"' || d == '\'' || (d == '@' && p->i + 1 < p->n && (p->s[p->i + 1] == '"' || p->s[p->i + 1] == '\'')))) {
+        p->i = save;
+        break;
+      }
+      size_t before = p->out.n; /* drop the closing quote, then the next opening one */
+      ok = dl_string(p);
+      if (ok && before >= 1 && p->out.n > before) {
+        memmove(p->out.p + before - 1, p->out.p + before + 1, p->out.n - before - 1);
+        p->out.n -= 2;
+        p->out.p[p->out.n] = 0;
+      }
+    }
   } else if (word_at(p, "true") || word_at(p, "false") || word_at(p, "null")) {
     size_t k = c == 'f' ? 5 : 4;
     sb_put(&p->out, p->s + p->i, k);

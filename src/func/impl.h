@@ -30,6 +30,8 @@ FN_TYPE(ty_avg);
 /* Scalars. */
 #define FN_SCALAR(name) KQL_INTERNAL void name(fn_ctx *c, const kql_value *args, int n, kql_value *out)
 FN_SCALAR(f_now);
+FN_SCALAR(f_extract_json);
+FN_TYPE(ty_extract_json);
 FN_SCALAR(f_sin);
 FN_SCALAR(f_cos);
 FN_SCALAR(f_tan);

@@ -21,7 +21,10 @@ static kql_type common(kql_type t, kql_type u) {
     if ((t == KQL_T_INT || t == KQL_T_LONG) && (u == KQL_T_INT || u == KQL_T_LONG)) return KQL_T_LONG;
     return KQL_T_REAL;
   }
-  if (t == KQL_T_DYNAMIC || u == KQL_T_DYNAMIC) return KQL_T_DYNAMIC;
+  /* a dynamic branch takes the other branch's type (Kusto.Language: case(p, split(s, ":")[1],
+  ** q, tostring(...), s) is a string); expr.c converts the dynamic value when it is chosen */
+  if (t == KQL_T_DYNAMIC) return u;
+  if (u == KQL_T_DYNAMIC) return t;
   return KQL_T_COUNT_;
 }
 

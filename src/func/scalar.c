@@ -53,6 +53,8 @@ kql_type ty_iff(ast **a, int n, const char **e) {
   (void)n;
   kql_type t = a[1]->type, u = a[2]->type;
   if (t == KQL_T_NULL) return u;
+  if (t == KQL_T_DYNAMIC && u != KQL_T_NULL) return u; /* as case(): the scalar branch's type */
+  if (u == KQL_T_DYNAMIC) return t;
   if (u != KQL_T_NULL && u != t && !(val_is_numeric(t) && val_is_numeric(u)) &&
       t != KQL_T_DYNAMIC && u != KQL_T_DYNAMIC) {
     *e = "iff() expects its two branches to have the same type";
@@ -434,4 +436,62 @@ void f_range_array(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
     }
   }
   *out = json_make_array(c->tmp, items, k);
+}
+
+/* extract_json(path, text[, typeof(T)]) and the legacy extractjson(): the value at a
+** JSONPath ($, .name, ['name'], [index]) of the JSON text, as a string unless a type is
+** given; null when the path does not lead anywhere. */
+kql_type ty_extract_json(ast **a, int n, const char **e) {
+  if (n < 3) return KQL_T_STRING;
+  const ast *t = a[2];
+  int k = t->kind == AST_LIT && t->lit.type == KQL_T_STRING ? val_type_from_name(t->lit.u.s.p, t->lit.u.s.n) : -1;
+  if (k < 0) {
+    *e = "extract_json() expects its third argument to be a type, such as typeof(long)";
+    return KQL_T_COUNT_;
+  }
+  return (kql_type)k;
+}
+
+void f_extract_json(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  kql_type t = KQL_T_STRING;
+  if (n > 2 && !a[2].isnull && val_is_str(a[2].type)) {
+    int k = val_type_from_name(a[2].u.s.p, a[2].u.s.n);
+    if (k >= 0) t = (kql_type)k;
+  }
+  *out = val_null(t);
+  kql_value path = val_tostring(c->tmp, a[0]);
+  kql_value d = a[1];
+  if (d.isnull) return;
+  if (d.type != KQL_T_DYNAMIC) {
+    kql_value s = val_tostring(c->tmp, d);
+    if (!json_parse_dynamic(c->tmp, s.u.s.p, s.u.s.n, &d)) return;
+  }
+  const char *p = path.u.s.p, *e = p + path.u.s.n;
+  if (p < e && *p == '$') p++;
+  while (p < e && !d.isnull) {
+    if (*p == '.') {
+      const char *q = ++p;
+      while (p < e && *p != '.' && *p != '[') p++;
+      d = json_dyn_member(c->tmp, d, q, (size_t)(p - q));
+    } else if (*p == '[') {
+      p++;
+      if (p < e && (*p == '\'' || *p == '"')) {
+        char quote = *p++;
+        const char *q = p;
+        while (p < e && *p != quote) p++;
+        d = json_dyn_member(c->tmp, d, q, (size_t)(p - q));
+        if (p < e) p++;
+      } else {
+        int64_t idx = strtoll(p, NULL, 10);
+        d = json_dyn_index(c->tmp, d, idx);
+      }
+      while (p < e && *p != ']') p++;
+      if (p < e) p++;
+    } else {
+      return; /* not a path kql reads */
+    }
+  }
+  if (d.isnull) return;
+  if (t == KQL_T_STRING) *out = json_dyn_tostring(c->tmp, d);
+  else *out = json_dyn_cast(c->tmp, d, t);
 }

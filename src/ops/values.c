@@ -70,7 +70,7 @@ op *op_values_new(exec_ctx *x, const ast *n) {
   switch (n->kind) {
   case AST_PRINT:
     v->base.vt = &print_vt;
-    v->nrows = 1;
+    v->nrows = n->flags & 1 ? 0 : 1; /* flags 1: the empty result of a query of lets */
     v->rows = arena_alloc(x->a, sizeof(kql_value) * (size_t)(v->ncols ? v->ncols : 1));
     for (int c = 0; c < n->list.n; c++) {
       expr_eval(x, x->a, n->list.v[c]->a, NULL, 0, &v->rows[c]);
