@@ -191,6 +191,69 @@ typedef struct kql_function_info {
 /* The 'i'th function (from 0, sorted by name) in '*info'; 0 past the end, else 1. */
 KQL_API int kql_function(int i, kql_function_info *info);
 
+/* ---- testing a rule before it is deployed: kql rule eval/backtest, kql test ---- */
+
+/* The alerts a scheduled rule raised at one instant (kql_rule_eval). */
+typedef struct kql_alerts kql_alerts;
+/* Evaluate the scheduled (or NRT) rule 'r' as Sentinel would at instant 'now' (ticks): its
+** query sees only the rows whose TimeGenerated (Timestamp in Defender tables) lies in
+** [now - queryPeriod, now] (kql_engine_set_window; NRT rules: the last minute), now() is
+** 'now', the row count is compared with triggerOperator/triggerThreshold, and the alerts
+** are built per eventGroupingSettings (one for all rows, or one per row) with entities from
+** entityMappings, customDetails and alertDetailsOverride.  Pins 'e''s now and clears its
+** window on return.  A rule without queryPeriod is KQL_ERR_USAGE. */
+KQL_API kql_status kql_rule_eval(kql_engine *e, const kql_rule *r, int64_t now, kql_alerts **out,
+                                 kql_diag *d);
+/* Number of alerts raised (0 when the trigger did not fire). */
+KQL_API size_t kql_alerts_count(const kql_alerts *a);
+/* Number of rows the query returned. */
+KQL_API size_t kql_alerts_rows(const kql_alerts *a);
+/* Write the evaluation and its alerts, readable ('json' 0) or as one JSON object. */
+KQL_API void kql_alerts_write(const kql_alerts *a, FILE *out, int json);
+KQL_API void kql_alerts_free(kql_alerts *a);
+
+/* Figures of a backtest. */
+typedef struct kql_backtest_summary {
+  long runs;          /* evaluations done */
+  long suppressed;    /* runs skipped by suppression */
+  long fired;         /* runs whose trigger fired */
+  long alerts;        /* alerts raised by 'r' */
+  long added;         /* with a second version: alerts only it raises */
+  long removed;       /* ...and alerts only the first raises */
+} kql_backtest_summary;
+/* Run 'r' with kql_rule_eval at from, from + queryFrequency, ... up to 'to' (ticks),
+** honouring suppressionEnabled/suppressionDuration, over the tables of 'e' (one engine:
+** each step compiles again over the same catalog).  The tables the rules name are read once
+** and split by time into a temporary folder ($TMPDIR), so that each run reads only the rows
+** of its window; their files are given back before returning.  With 'other', evaluate it the same way
+** and report the alerts that 'other' adds and removes (same instant, same title and
+** entities).  Writes the report to 'out', readable or JSON; fills 'sum' if not NULL. */
+KQL_API kql_status kql_rule_backtest(kql_engine *e, const kql_rule *r, const kql_rule *other,
+                                     int64_t from, int64_t to, int json, FILE *out,
+                                     kql_backtest_summary *sum, kql_diag *d);
+
+/* Figures of a kql test run. */
+typedef struct kql_test_summary {
+  int passed;         /* tests that passed (expected failures that failed count here) */
+  int failed;         /* tests that failed, files that could not be read included */
+  int xfail;          /* of the passed: tests marked expect_failure that failed */
+} kql_test_summary;
+/* Run the rule test files 'files' (YAML, see README "Testing rules"); 'schemas' is a
+** schema folder every test engine knows (NULL: none).  Writes PASS/FAIL lines and diffs to
+** 'out' (each test's detail when 'verbose'), JUnit XML to 'junit' when not NULL.  Returns
+** the number of failures. */
+KQL_API int kql_test_run(const char *const *files, int n, const char *schemas, int verbose,
+                         FILE *out, const char *junit, kql_test_summary *sum);
+
+/* Check what Sentinel would refuse or what cannot work in rule 'r' whose query compiled to
+** 'q' (NULL when it did not): entity, custom detail and {{placeholder}} columns that the
+** query does not return, queryPeriod shorter than queryFrequency, limits (frequency 5m to
+** 14d, period up to 14d), scheduled rules without a trigger.  Calls 'fn' with each problem,
+** located in the rule file (d->file, line, col; code KQL_ERR_BIND or KQL_ERR_USAGE).
+** Returns the number of problems. */
+KQL_API int kql_rule_lint(const kql_rule *r, const kql_query *q,
+                          void (*fn)(void *ctx, const kql_diag *d), void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,7 +24,8 @@ typedef struct an_node {
   uint64_t batches;      /* batches they emitted */
   int64_t ns;            /* time spent in them, not counting their inputs (ns) */
   int ops;               /* operators built for the node (a let used twice: 2) */
-  uint64_t rows_seen;    /* --why source: rows read so far, to find the traced one */
+  uint64_t rows_seen;    /* sources: rows read so far (--why finds its row by them) */
+  uint64_t batch_base;   /* sources: the index of the first row of the latest batch */
   kql_value *last;       /* --why: a copy of the last row emitted (node->rel->n values) */
   struct an_node *next;  /* another node */
 } an_node;
@@ -37,8 +38,8 @@ typedef struct an_run {
   bool keep_rows;        /* --why: keep the last row each operator emitted */
   const ast *trace_src;  /* --why: the source node whose rows are narrowed... */
   int64_t trace_row;     /* ...to this one (0-based); -1 for none */
-  const ast *locate_src; /* --why PRED: the source whose row index is wanted */
-  int64_t located;       /* the 0-based index of the first row the run emitted; -1 */
+  const ast *locate_src; /* --why PRED: the source whose row index is wanted: the first */
+  int64_t located;       /* row its parent emits (0-based), or -1 */
   struct an_op *cur;     /* the watched operator running now (self time) */
   int64_t t0;            /* when the run started (monotonic ns) */
   int64_t total_ns;      /* how long it took, set by the caller */
@@ -47,6 +48,12 @@ typedef struct an_run {
   void (*progress)(void *ctx, const kql_progress *p); /* called now and then, or NULL */
   void *progress_ctx;    /* its argument */
   int64_t t_last;        /* when it was last called */
+  /* --why */
+  void (*finish)(exec_ctx *x, void *ctx); /* called at the end of the run, context alive */
+  void *finish_ctx;      /* its argument */
+  int group_n;           /* set by an_why_report when the row went into a summarize group: */
+  const char **group_names; /* the group's by-columns */
+  kql_value *group_vals; /* and their values */
 } an_run;
 
 KQL_INTERNAL void an_run_init(an_run *r);
@@ -68,11 +75,10 @@ KQL_INTERNAL void an_report(const an_run *r, const ast *result, const char *src,
 /* The source node a row number in 'kql explain --why' counts rows of: the leftmost source
 ** of the pipeline, through tabular lets. */
 KQL_INTERNAL const ast *an_main_source(const ast *result);
-/* 'kql explain --why': after a run with 'r' tracing row 'row' (0-based) of the main
-** source, with its context 'x' still alive, write which step dropped the row and which
-** condition failed.  'how' says how the row was picked ("row 3", "the first row where
-** ..."). */
+/* 'kql explain --why': after a run with 'r' tracing row r->trace_row of the main source,
+** with its context 'x' still alive, write which step dropped the row and which condition
+** failed.  'pred' is the predicate that picked the row, or NULL. */
 KQL_INTERNAL void an_why_report(const an_run *r, exec_ctx *x, const ast *result, const char *src,
-                                const char *how, FILE *out);
+                                const char *pred, FILE *out);
 
 #endif /* KQL_ANALYZE_H */

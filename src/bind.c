@@ -592,6 +592,21 @@ static bind_rel *bind_source(binder *b, ast *n) {
       col->col = tc;
       col->type = KQL_T_DATETIME;
       mark_used(&r->cols[tc]);
+      int ts = rel_find(r, "Timestamp");
+      if (ts >= 0 && ts != tc && r->cols[ts].type == KQL_T_DATETIME && fn_lookup("coalesce")) {
+        /* a Defender export may fill Timestamp but not TimeGenerated: use whichever is set */
+        ast *alt = ast_new(b->a, AST_NAME, n->span), *call = ast_new(b->a, AST_CALL, n->span);
+        alt->name = r->cols[ts].name;
+        alt->col = ts;
+        alt->type = KQL_T_DATETIME;
+        mark_used(&r->cols[ts]);
+        call->name = "coalesce";
+        call->fn = fn_lookup("coalesce");
+        call->type = KQL_T_DATETIME;
+        ast_push(b->a, &call->list, col);
+        ast_push(b->a, &call->list, alt);
+        col = call;
+      }
       lo->lit = val_datetime(b->timewin[0]), lo->type = KQL_T_DATETIME;
       hi->lit = val_datetime(b->timewin[1]), hi->type = KQL_T_DATETIME;
       p->op = OP_BETWEEN, p->a = col, p->b = lo, p->c = hi, p->type = KQL_T_BOOL;

@@ -33,6 +33,8 @@ struct catalog {
   dir_list *data;          /* data folders, newest first */
   dir_list *schemas;       /* schema folders, newest first */
   arena *a;                /* names for hints */
+  const char **names;      /* cat_names(), computed once (NULL: not yet, or stale) */
+  int nnames;              /* how many */
 };
 
 catalog *cat_new(void) {
@@ -104,6 +106,7 @@ kql_status cat_add_data_dir(catalog *c, const char *dir, int64_t *now, bool *has
   if (!is_dir(dir))
     return diag_nospan(d, KQL_ERR_IO, "data folder '%s' %s", dir,
                        errno == ENOENT || !is_file(dir) ? "does not exist" : "is not a folder");
+  c->names = NULL;
   push_dir(&c->data, dir);
   char *p = arena_printf(c->a, "%s/schemas", dir);
   if (is_dir(p)) push_dir(&c->schemas, p);
@@ -125,6 +128,7 @@ kql_status cat_add_data_dir(catalog *c, const char *dir, int64_t *now, bool *has
 
 kql_status cat_add_schema_dir(catalog *c, const char *dir, kql_diag *d) {
   if (!is_dir(dir)) return diag_nospan(d, KQL_ERR_IO, "schema folder '%s' does not exist", dir);
+  c->names = NULL;
   push_dir(&c->schemas, dir);
   return KQL_OK;
 }
@@ -161,6 +165,7 @@ kql_status cat_add_table_file(catalog *c, const char *name, const char *path, kq
     t->path = xstrdup(path);
     return KQL_OK;
   }
+  c->names = NULL;
   add_table(c, name, path);
   return KQL_OK;
 }
@@ -172,15 +177,20 @@ cat_table *cat_lookup(catalog *c, const char *name, bool *err, kql_diag *d) {
   cat_table *t = find_table(c, name);
   if (!t) {
     if (!safe_name(name)) return NULL;
+    /* probe paths in a local buffer: a long-lived engine (the shell, `kql check` over many
+    ** files) must not grow with every unknown name a query uses */
     const char *path = NULL;
+    char probe[4096];
     for (dir_list *l = c->data; l && !path; l = l->next)
       for (size_t i = 0; i < KQL_ARRAY_LEN(data_exts) && !path; i++) {
-        char *p = arena_printf(c->a, "%s/%s%s", l->path, name, data_exts[i]);
-        if (is_file(p)) path = p;
+        snprintf(probe, sizeof probe, "%s/%s%s", l->path, name, data_exts[i]);
+        if (is_file(probe)) path = arena_strdup(c->a, probe);
       }
     bool schema = false;
-    for (dir_list *l = c->schemas; l && !schema; l = l->next)
-      schema = is_file(arena_printf(c->a, "%s/%s.json", l->path, name));
+    for (dir_list *l = c->schemas; l && !schema; l = l->next) {
+      snprintf(probe, sizeof probe, "%s/%s.json", l->path, name);
+      schema = is_file(probe);
+    }
     if (!path && !schema) return NULL;
     t = add_table(c, name, path);
   }
@@ -220,13 +230,21 @@ static void add_names_from(catalog *c, const char *dir, const char **v, int *n, 
   closedir(dd);
 }
 
+/* The list is made once and kept until a folder or table is added (each call made a new
+** one in the catalog's arena before: 64 KiB more per "did you mean" in a long-lived engine). */
 const char *const *cat_names(catalog *c, int *n) {
+  if (c->names) {
+    *n = c->nnames;
+    return c->names;
+  }
   int cap = 8192;
   const char **v = arena_alloc(c->a, sizeof(char *) * (size_t)cap);
   *n = 0;
   for (cat_table *t = c->tables; t && *n < cap; t = t->next) v[(*n)++] = t->name;
   for (dir_list *l = c->data; l; l = l->next) add_names_from(c, l->path, v, n, cap);
   for (dir_list *l = c->schemas; l; l = l->next) add_names_from(c, l->path, v, n, cap);
+  c->names = v;
+  c->nnames = *n;
   return v;
 }
 

@@ -720,3 +720,42 @@ int kql_function(int i, kql_function_info *info) {
   info->max_args = f[i].max_args;
   return 1;
 }
+
+/* ---- testing a rule before it is deployed (issue 5): ruletest.c does the work ---- */
+
+#include "ruletest.h"
+
+int engine_result_ncols(const kql_result *r) { return r->ncols; }
+const char *engine_result_name(const kql_result *r, int col) { return r->names[col]; }
+kql_type engine_result_type(const kql_result *r, int col) { return r->types[col]; }
+const kql_value *engine_result_row(const kql_result *r, size_t i) {
+  return &r->rows[i * (size_t)r->ncols];
+}
+const rule_file *engine_rule_file(const kql_rule *r) { return r->r; }
+
+kql_status kql_rule_eval(kql_engine *e, const kql_rule *r, int64_t now, kql_alerts **out,
+                         kql_diag *d) {
+  clear(d);
+  return rt_eval(e, r->r, now, out, d);
+}
+size_t kql_alerts_count(const kql_alerts *a) { return rt_alerts_count(a); }
+size_t kql_alerts_rows(const kql_alerts *a) { return rt_alerts_rows(a); }
+void kql_alerts_write(const kql_alerts *a, FILE *out, int json) { rt_alerts_write(a, out, json); }
+void kql_alerts_free(kql_alerts *a) { rt_alerts_free(a); }
+
+kql_status kql_rule_backtest(kql_engine *e, const kql_rule *r, const kql_rule *other,
+                             int64_t from, int64_t to, int json, FILE *out,
+                             kql_backtest_summary *sum, kql_diag *d) {
+  clear(d);
+  return rt_backtest(e, r->r, other ? other->r : NULL, from, to, json, out, sum, d);
+}
+
+int kql_test_run(const char *const *files, int n, const char *schemas, int verbose, FILE *out,
+                 const char *junit, kql_test_summary *sum) {
+  return rt_test_run(files, n, schemas, verbose, out, junit, sum);
+}
+
+int kql_rule_lint(const kql_rule *r, const kql_query *q,
+                  void (*fn)(void *ctx, const kql_diag *d), void *ctx) {
+  return rt_rule_lint(r->r, q, fn, ctx);
+}

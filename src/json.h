@@ -80,6 +80,9 @@ KQL_INTERNAL void json_dyn_fields(arena *a, kql_value d, const char *const *name
 KQL_INTERNAL void json_write_value(FILE *f, const kql_value *v);
 /* Write 's' as a JSON string literal. */
 KQL_INTERNAL void json_write_string(FILE *f, const char *s, size_t n);
+/* Length of the well-formed UTF-8 character at 's' ('n' bytes left, s[0] >= 0x80), or 0 when
+** s[0] does not start one (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF). */
+KQL_INTERNAL size_t json_utf8_char(const unsigned char *s, size_t n);
 /* Format a real the way Kusto prints it (shortest round-trip, "NaN", "Infinity"); returns
 ** length; 'buf' holds >= 40 bytes. */
 KQL_INTERNAL size_t json_format_real(double r, char *buf);

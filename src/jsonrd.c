@@ -8,6 +8,9 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +52,15 @@ enum {
   RD_FAILED  /* an error was reported; it is repeated */
 };
 
+/* How a row's text is read (jsonrd_place.form); form_after[] and form_eoi[] follow it.
+** ORDER FORM */
+enum {
+  FORM_LINE,    /* a line of JSON Lines */
+  FORM_ELEMENT, /* an element of a row array */
+  FORM_TABLE,   /* an element of a Log Analytics table's rows: an array of values */
+  FORM_SEQ      /* one of concatenated objects */
+};
+
 /* What holds the row array in RD_ARRAY.  Allowed values of jsonrd.wrap: */
 enum {
   WRAP_NONE,  /* the array is the whole document */
@@ -83,6 +95,12 @@ struct jsonrd {
   char **cols;        /* WRAP_TABLE: column names, keys of the row objects */
   int ncols;          /* number of cols */
   cJSON *row;         /* the row last returned, freed by the next call */
+  size_t tvs;         /* the text of the row last found: buffer offset */
+  size_t tn;          /* ... its length */
+  jsonrd_place place; /* ... and where it is */
+  cJSON *parsed;      /* the row jsonrd_parse_row() returned last */
+  size_t pend;        /* JSON Lines: where the next call resumes (after the row's line) */
+  int has_pend;       /* pend is set */
   kql_diag err;       /* RD_FAILED: the error, repeated by later calls */
 };
 
@@ -223,17 +241,112 @@ static int find_line(jsonrd *r, size_t *end, size_t *next, kql_diag *d) {
   }
 }
 
-/* Continue the scan of the value that starts at r->vstart from r->scan: strings (with
-** their escapes) and brackets are followed, nothing else is checked.  Returns 1 with
-** r->pos just past the value, or 0 when the buffer ends first.  Strings are crossed with
-** memchr: a '"' ends one unless an odd run of backslashes precedes it (the run never
-** reaches past the opening quote, and the whole value stays in the buffer across reads). */
-static int scan_value(jsonrd *r) {
+/* The first '"', '{', '}', '[' or ']' at or after b[i], or n: 16 bytes at a time. */
+static inline size_t next_special(const unsigned char *b, size_t i, size_t n) {
   static const unsigned char special[256] = {['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1,
                                              [']'] = 1};
+#ifdef __SSE2__
+  const __m128i q = _mm_set1_epi8('"'), lc = _mm_set1_epi8('{'), rc = _mm_set1_epi8('}'),
+                up = _mm_set1_epi8(0x20); /* '[' | 0x20 is '{', ']' | 0x20 is '}' */
+  while (n - i >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+    __m128i y = _mm_or_si128(x, up);
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, q),
+                             _mm_or_si128(_mm_cmpeq_epi8(y, lc), _mm_cmpeq_epi8(y, rc)));
+    unsigned bits = (unsigned)_mm_movemask_epi8(m);
+    if (bits) return i + (size_t)__builtin_ctz(bits);
+    i += 16;
+  }
+#endif
+  while (i < n && !special[b[i]]) i++;
+  return i;
+}
+
+/* Follow the bytes b[*pi..limit) of a value one special byte at a time (see scan_value());
+** returns 1 with *pi just past the value when it ends there. */
+static int scan_bytes(const unsigned char *b, size_t *pi, size_t limit, size_t *pdepth,
+                      int *pinstr) {
+  size_t i = *pi, depth = *pdepth;
+  int instr = *pinstr, end = 0;
+  while (i < limit) {
+    i = next_special(b, i, limit);
+    if (i == limit) break;
+    unsigned char c = b[i++];
+    if (instr) {
+      if (c != '"') continue; /* a bracket inside a string */
+      size_t k = i - 1, run = 0;
+      while (b[k - run - 1] == '\\') run++;
+      if (run % 2 == 0) {
+        instr = 0;
+        if (depth == 0) {
+          end = 1;
+          break;
+        }
+      }
+      continue;
+    }
+    if (c == '"') {
+      instr = 1;
+    } else if (c == '{' || c == '[') {
+      depth++;
+    } else if (--depth == 0) {
+      end = 1;
+      break;
+    }
+  }
+  *pi = i;
+  *pdepth = depth;
+  *pinstr = instr;
+  return end;
+}
+
+#ifdef __SSE2__
+/* Bits of the 64 bytes at 'b' equal to 'c'. */
+static inline uint64_t eq64(const unsigned char *b, __m128i c, int up) {
+  uint64_t m = 0;
+  for (int k = 0; k < 4; k++) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
+    if (up) x = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, c)) << (16 * k);
+  }
+  return m;
+}
+
+/* Bit i set when bits 0..i of 'x' hold an odd number of ones. */
+static inline uint64_t prefix_xor(uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+/* The bytes escaped by a backslash, given the backslash bits of a block and whether its first
+** byte is escaped ('*carry', updated for the next block): each run of backslashes escapes the
+** byte after it when the run is odd (the carry trick of simdjson's first stage). */
+static inline uint64_t escaped_bits(uint64_t bs, uint64_t *carry) {
+  const uint64_t even = 0x5555555555555555ULL;
+  bs &= ~*carry;
+  uint64_t follows = bs << 1 | *carry;
+  uint64_t odd_starts = bs & ~even & ~follows, sum;
+  *carry = __builtin_add_overflow(odd_starts, bs, &sum);
+  return (even ^ (sum << 1)) & follows;
+}
+#endif
+
+/* Continue the scan of the value that starts at r->vstart from r->scan: strings (with
+** their escapes) and brackets are followed, nothing else is checked.  Returns 1 with
+** r->pos just past the value, or 0 when the buffer ends first.  A '"' in a string ends it
+** unless an odd run of backslashes precedes it (the run never reaches past the opening quote,
+** and the whole value stays in the buffer across reads).  64-byte blocks are classified at
+** once (quotes, backslashes, brackets, inside strings or not); a block with a backslash outside
+** a string is followed byte by byte, so malformed text is cut where it always was. */
+static int scan_value(jsonrd *r) {
   const unsigned char *b = (const unsigned char *)r->buf;
   size_t i = r->scan, n = r->len, depth = r->depth;
-  int instr = r->instr;
+  int instr = r->instr, end = 0;
   unsigned char c0 = b[r->vstart];
   if (c0 != '{' && c0 != '[' && c0 != '"') {
     if (i == r->vstart) i++; /* so a stray ',' or ']' is a one-byte value that fails */
@@ -245,37 +358,45 @@ static int scan_value(jsonrd *r) {
     r->pos = i;
     return 1;
   }
-  while (i < n) {
-    if (instr) {
-      const unsigned char *q = memchr(b + i, '"', n - i);
-      if (q == NULL) {
-        i = n;
-        break;
+#ifdef __SSE2__
+  if (c0 != '"') {
+    const __m128i q = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'), lc = _mm_set1_epi8('{'),
+                  rc = _mm_set1_epi8('}');
+    while (!end && n - i >= 64) {
+      uint64_t carry = 0; /* is b[i] escaped?  Only inside a string, after an odd run */
+      if (instr) {
+        size_t run = 0;
+        while (b[i - run - 1] == '\\') run++;
+        carry = run % 2;
       }
-      size_t k = (size_t)(q - b), run = 0;
-      while (b[k - run - 1] == '\\') run++;
-      i = k + 1;
-      if (run % 2 == 0) {
-        instr = 0;
-        if (depth == 0) break;
+      for (; n - i >= 64; i += 64) {
+        uint64_t bs = eq64(b + i, bsl, 0), quotes = eq64(b + i, q, 0);
+        uint64_t br = eq64(b + i, lc, 1) | eq64(b + i, rc, 1); /* [ { and ] } */
+        uint64_t in = prefix_xor(quotes & ~escaped_bits(bs, &carry)) ^ (instr ? ~0ULL : 0);
+        if (bs & ~in) break; /* a backslash outside a string: byte by byte */
+        for (uint64_t st = br & ~in; st; st &= st - 1) {
+          int j = __builtin_ctzll(st);
+          if (b[i + (size_t)j] == '{' || b[i + (size_t)j] == '[') {
+            depth++;
+          } else if (--depth == 0) {
+            i += (size_t)j + 1;
+            instr = 0;
+            end = 1;
+            break;
+          }
+        }
+        if (end) break;
+        instr = (int)(in >> 63);
       }
-      continue;
-    }
-    while (i < n && !special[b[i]]) i++;
-    if (i == n) break;
-    unsigned char c = b[i++];
-    if (c == '"') {
-      instr = 1;
-    } else if (c == '{' || c == '[') {
-      depth++;
-    } else if (--depth == 0) {
-      break;
+      if (!end && n - i >= 64) end = scan_bytes(b, &i, i + 64, &depth, &instr);
     }
   }
+#endif
+  if (!end) end = scan_bytes(b, &i, n, &depth, &instr);
   r->scan = i;
   r->depth = depth;
   r->instr = instr;
-  if (depth == 0 && !instr && i > r->vstart) {
+  if (end || (depth == 0 && !instr && i > r->vstart)) {
     r->pos = i;
     return 1;
   }
@@ -524,11 +645,36 @@ static int syntax_error(jsonrd *r, size_t vs, size_t n, const char *pe, const ch
   return fail(r, d, at, "%s", MSG_CHAR);
 }
 
+/* cJSON's strings end at a NUL: a raw NUL byte or a \u0000 escape would cut a value or a
+** key short without a word, so such a text is refused instead.  Returns the message and sets
+** '*at' to the offset of the first of them in the 'n' bytes at 'p', or returns NULL. */
+static const char *nul_in(const char *p, size_t n, size_t *at) {
+  const char *z = memchr(p, 0, n);
+  if (z != NULL) {
+    *at = (size_t)(z - p);
+    return "malformed JSON: a NUL byte";
+  }
+  const char *e = p + n;
+  for (z = p; z < e && (z = memchr(z, '\\', (size_t)(e - z))) != NULL; z += 2) {
+    if (e - z >= 6 && memcmp(z + 1, "u0000", 5) == 0) { /* z + 2 skips what is escaped */
+      *at = (size_t)(z - p);
+      return "a string holds \\u0000, which kql cannot represent";
+    }
+  }
+  return NULL;
+}
+
 /* Parse the 'n' bytes at buffer offset 'vs' as a whole JSON value, blanks allowed around
 ** it.  Returns the value or NULL after reporting the error ('after', 'eoi' as above). */
 static cJSON *parse_text(jsonrd *r, size_t vs, size_t n, const char *after, const char *eoi,
                          kql_diag *d) {
   const char *p = r->buf + vs, *pe = NULL;
+  size_t at;
+  const char *msg = nul_in(p, n, &at);
+  if (msg != NULL) {
+    fail(r, d, vs + at, "%s", msg);
+    return NULL;
+  }
   cJSON *v = cJSON_ParseWithLengthOpts(p, n, &pe, 0);
   if (v != NULL) {
     while (pe < p + n && is_blank((unsigned char)*pe)) pe++;
@@ -536,6 +682,61 @@ static cJSON *parse_text(jsonrd *r, size_t vs, size_t n, const char *after, cons
     cJSON_Delete(v);
   }
   syntax_error(r, vs, n, pe, after, eoi, d);
+  return NULL;
+}
+
+/* Report an error at byte 'at' of the text of a row placed at 'pl' (as fail() does for a
+** byte of the buffer).  Returns -1. */
+static int fail_row(jsonrd *r, kql_diag *d, const char *text, size_t at, const jsonrd_place *pl,
+                    const char *fmt, ...) KQL_PRINTF(6, 7);
+static int fail_row(jsonrd *r, kql_diag *d, const char *text, size_t at, const jsonrd_place *pl,
+                    const char *fmt, ...) {
+  char msg[sizeof d->msg];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  diag_nospan(d, KQL_ERR_IO, "%s", msg);
+  long line = pl->line, col = pl->col + (long)at;
+  for (size_t i = 0; i < at; i++) {
+    if (text[i] == '\n') {
+      line++;
+      col = (long)(at - i);
+    }
+  }
+  set_place(d, r->path, line, col);
+  r->err = *d;
+  r->mode = RD_FAILED;
+  return -1;
+}
+
+/* The messages for text after a row's value and for a value cut short, by form. */
+static const char *const form_after[] = {MSG_AFTER_ROW, MSG_ARR_SEP, MSG_ARR_SEP, MSG_CHAR};
+static const char *const form_eoi[] = {MSG_EOL, MSG_EOV, MSG_EOV, MSG_EOV};
+
+/* Parse the 'n' bytes of row text 'p' placed at 'pl' as a whole JSON value, blanks allowed
+** around it.  Returns the value or NULL after reporting the error. */
+static cJSON *parse_row(jsonrd *r, const char *p, size_t n, const jsonrd_place *pl,
+                        kql_diag *d) {
+  const char *after = form_after[pl->form], *eoi = form_eoi[pl->form], *pe = NULL;
+  size_t at;
+  const char *msg = nul_in(p, n, &at);
+  if (msg != NULL) {
+    fail_row(r, d, p, at, pl, "%s", msg);
+    return NULL;
+  }
+  cJSON *v = cJSON_ParseWithLengthOpts(p, n, &pe, 0);
+  if (v != NULL) {
+    while (pe < p + n && is_blank((unsigned char)*pe)) pe++;
+    if (pe == p + n) return v;
+    cJSON_Delete(v);
+  }
+  chk c;
+  if (json_check(p, n, after, eoi, &c)) {
+    fail_row(r, d, p, c.at, pl, "%s", c.msg);
+  } else {
+    fail_row(r, d, p, pe != NULL && pe >= p ? (size_t)(pe - p) : 0, pl, "%s", MSG_CHAR);
+  }
   return NULL;
 }
 
@@ -554,42 +755,58 @@ static cJSON *table_row(jsonrd *r, cJSON *arr) {
   return obj;
 }
 
-/* Parse the row text at [vs, vs+n) of the buffer and return it in '*obj' as a row object
-** (WRAP_TABLE in RD_ARRAY: from an array of values).  Returns 1, or -1 with 'd' filled. */
-static int emit(jsonrd *r, size_t vs, size_t n, const char *after, const char *eoi, void **obj,
-                kql_diag *d) {
-  cJSON *v = parse_text(r, vs, n, after, eoi, d);
+/* Parse the row text 'p' ('n' bytes, placed at 'pl') and return it in '*obj' as a row object
+** (FORM_TABLE: from an array of values); the caller owns it.  Returns 1, or -1 with 'd'
+** filled. */
+static int make_row(jsonrd *r, const char *p, size_t n, const jsonrd_place *pl, cJSON **obj,
+                    kql_diag *d) {
+  *obj = NULL;
+  cJSON *v = parse_row(r, p, n, pl, d);
   if (v == NULL) return -1;
-  while (is_blank((unsigned char)r->buf[vs])) vs++;
-  if (r->mode == RD_ARRAY && r->wrap == WRAP_TABLE) {
+  size_t vs = 0;
+  while (is_blank((unsigned char)p[vs])) vs++;
+  if (pl->form == FORM_TABLE) {
     if (!cJSON_IsArray(v)) {
       const char *k = kind_name(v);
       cJSON_Delete(v);
-      return fail(r, d, vs, "a row is not a JSON array (found %s)", k);
+      return fail_row(r, d, p, vs, pl, "a row is not a JSON array (found %s)", k);
     }
     int nv = cJSON_GetArraySize(v);
     if (nv != r->ncols) {
       cJSON_Delete(v);
-      return fail(r, d, vs, "a row has %d values but the table has %d columns", nv, r->ncols);
+      return fail_row(r, d, p, vs, pl, "a row has %d values but the table has %d columns", nv,
+                      r->ncols);
     }
     v = table_row(r, v);
     if (v == NULL) {
-      fail(r, d, vs, "out of memory");
+      fail_row(r, d, p, vs, pl, "out of memory");
       r->err.code = d->code = KQL_ERR_NOMEM;
       return -1;
     }
   } else if (!cJSON_IsObject(v)) {
     const char *k = kind_name(v);
     cJSON_Delete(v);
-    return fail(r, d, vs, "a row is not a JSON object (found %s)", k);
+    return fail_row(r, d, p, vs, pl, "a row is not a JSON object (found %s)", k);
   }
-  r->row = v;
   *obj = v;
   return 1;
 }
 
-/* JSON Lines: the next non-blank line as a row.  Returns 1, 0 at the end, -1 on error. */
-static int next_line(jsonrd *r, void **obj, long *line, kql_diag *d) {
+/* Record that the next row's text is the 'n' bytes at buffer offset 'vs' (whose line is
+** synced), read as 'form'.  Returns 1. */
+static int found(jsonrd *r, size_t vs, size_t n, int form) {
+  r->tvs = vs;
+  r->tn = n;
+  r->place.line = r->line;
+  r->place.col = (long)(r->base + vs - r->lstart) + 1;
+  r->place.form = (unsigned char)form;
+  return 1;
+}
+
+/* JSON Lines: find the next non-blank line (found(); the reader moves past it on the next
+** call, so that an error in it is placed with the line count at its start).  Returns 1, 0 at
+** the end, -1 on error. */
+static int next_line(jsonrd *r, long *line, kql_diag *d) {
   for (;;) {
     size_t end, next;
     int k = find_line(r, &end, &next, d);
@@ -604,16 +821,17 @@ static int next_line(jsonrd *r, void **obj, long *line, kql_diag *d) {
     if (q < t) {
       sync_lines(r, q);
       *line = r->line;
-      if (emit(r, s, t - s, MSG_AFTER_ROW, MSG_EOL, obj, d) < 0) return -1;
+      r->pend = next;
+      r->has_pend = 1;
+      return found(r, s, t - s, FORM_LINE);
     }
     sync_lines(r, next);
     r->pos = next;
-    if (q < t) return 1;
   }
 }
 
-/* Concatenated objects: the next one as a row.  Returns 1, 0 at the end, -1 on error. */
-static int next_seq(jsonrd *r, void **obj, long *line, kql_diag *d) {
+/* Concatenated objects: find the next one (found()).  Returns 1, 0 at the end, -1 on error. */
+static int next_seq(jsonrd *r, long *line, kql_diag *d) {
   int c = peek(r, d);
   if (c == PEEK_ERR) return -1;
   if (c == PEEK_EOF) {
@@ -624,7 +842,7 @@ static int next_seq(jsonrd *r, void **obj, long *line, kql_diag *d) {
   *line = r->line;
   int k = take_value(r, d);
   if (k <= 0) return k < 0 ? -1 : fail(r, d, r->vstart, MSG_TRUNC_ROW);
-  return emit(r, r->vstart, r->pos - r->vstart, MSG_CHAR, MSG_EOV, obj, d);
+  return found(r, r->vstart, r->pos - r->vstart, FORM_SEQ);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -877,9 +1095,9 @@ static int close_array(jsonrd *r, kql_diag *d) {
   return 0;
 }
 
-/* RD_ARRAY: the next element as a row.  Returns 1, 0 after the array (and what follows it)
-** is done, -1 on error. */
-static int next_element(jsonrd *r, void **obj, long *line, kql_diag *d) {
+/* RD_ARRAY: find the next element (found()).  Returns 1, 0 after the array (and what follows
+** it) is done, -1 on error. */
+static int next_element(jsonrd *r, long *line, kql_diag *d) {
   int c = peek(r, d);
   if (c == PEEK_ERR) return -1;
   if (c == ']') {
@@ -897,7 +1115,8 @@ static int next_element(jsonrd *r, void **obj, long *line, kql_diag *d) {
   *line = r->line;
   int k = take_value(r, d);
   if (k <= 0) return k < 0 ? -1 : fail(r, d, r->vstart, MSG_TRUNC_ROW);
-  return emit(r, r->vstart, r->pos - r->vstart, MSG_ARR_SEP, MSG_EOV, obj, d);
+  return found(r, r->vstart, r->pos - r->vstart,
+               r->wrap == WRAP_TABLE ? FORM_TABLE : FORM_ELEMENT);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -907,11 +1126,19 @@ static int next_element(jsonrd *r, void **obj, long *line, kql_diag *d) {
 /* Open 'path'; NULL with 'd' filled ("cannot open 'PATH': reason") when it cannot be read,
 ** a directory included.  Nothing is read yet. */
 jsonrd *jsonrd_open(const char *path, kql_diag *d) {
-  int fd = open(path, O_RDONLY);
+  /* O_NONBLOCK: a FIFO is refused below instead of waiting for a writer */
+  int fd = open(path, O_RDONLY | O_NONBLOCK);
   int err = fd < 0 ? errno : 0;
   struct stat st;
   if (fd >= 0 && fstat(fd, &st) != 0) err = errno;
   if (fd >= 0 && err == 0 && S_ISDIR(st.st_mode)) err = EISDIR;
+  if (fd >= 0 && err == 0 && !S_ISREG(st.st_mode)) {
+    /* a pipe or a device cannot be read twice (schema inference, then the scan) */
+    close(fd);
+    diag_nospan(d, KQL_ERR_IO, "cannot open '%s': not a regular file", path);
+    set_place(d, path, 0, 0);
+    return NULL;
+  }
   if (err != 0) {
     if (fd >= 0) close(fd);
     diag_nospan(d, KQL_ERR_IO, "cannot open '%s': %s", path, strerror(err));
@@ -932,24 +1159,27 @@ jsonrd *jsonrd_open(const char *path, kql_diag *d) {
   return r;
 }
 
-/* Return the next row in '*obj' (owned by 'r', freed by the next call) and the line it
-** starts on in '*line': 1; 0 after the last row; -1 with 'd' filled, and again on every
-** later call. */
-int jsonrd_next(jsonrd *r, void **obj, long *line, kql_diag *d) {
+/* Find the next row's text (found()) and the line it starts on: 1; 0 after the last row;
+** -1 with 'd' filled, and again on every later call. */
+static int next_text(jsonrd *r, long *line, kql_diag *d) {
   cJSON_Delete(r->row);
   r->row = NULL;
-  *obj = NULL;
+  if (r->has_pend) {
+    sync_lines(r, r->pend);
+    r->pos = r->pend;
+    r->has_pend = 0;
+  }
   for (;;) {
     switch (r->mode) {
     case RD_START:
       if (detect(r, d) < 0) return -1;
       break;
     case RD_LINES:
-      return next_line(r, obj, line, d);
+      return next_line(r, line, d);
     case RD_ARRAY:
-      return next_element(r, obj, line, d);
+      return next_element(r, line, d);
     case RD_SEQ:
-      return next_seq(r, obj, line, d);
+      return next_seq(r, line, d);
     case RD_DONE:
       return 0;
     default:
@@ -959,15 +1189,58 @@ int jsonrd_next(jsonrd *r, void **obj, long *line, kql_diag *d) {
   }
 }
 
+/* Return the next row in '*obj' (owned by 'r', freed by the next call) and the line it
+** starts on in '*line': 1; 0 after the last row; -1 with 'd' filled, and again on every
+** later call. */
+int jsonrd_next(jsonrd *r, void **obj, long *line, kql_diag *d) {
+  *obj = NULL;
+  int k = next_text(r, line, d);
+  if (k <= 0) return k;
+  if (make_row(r, r->buf + r->tvs, r->tn, &r->place, &r->row, d) < 0) return -1;
+  *obj = r->row;
+  return 1;
+}
+
+/* The next row's text, not parsed: see jsonrd.h. */
+int jsonrd_next_row(jsonrd *r, const char **text, size_t *n, jsonrd_place *pl, kql_diag *d) {
+  long line;
+  int k = next_text(r, &line, d);
+  if (k == 1) {
+    *text = r->buf + r->tvs;
+    *n = r->tn;
+    *pl = r->place;
+  }
+  return k;
+}
+
+/* Parse a row's text as jsonrd_next() would have: see jsonrd.h. */
+int jsonrd_parse_row(jsonrd *r, const char *text, size_t n, const jsonrd_place *pl, void **obj,
+                     kql_diag *d) {
+  cJSON_Delete(r->parsed);
+  r->parsed = NULL;
+  *obj = NULL;
+  if (make_row(r, text, n, pl, &r->parsed, d) < 0) return -1;
+  *obj = r->parsed;
+  return 1;
+}
+
+/* The column names that key the rows of a Log Analytics table, or NULL. */
+char *const *jsonrd_columns(const jsonrd *r, int *ncols) {
+  if (r->wrap != WRAP_TABLE) return NULL;
+  *ncols = r->ncols;
+  return r->cols;
+}
+
 /* Bytes of the file consumed so far: the end of the last row returned. */
 uint64_t jsonrd_offset(const jsonrd *r) {
-  return r->base + r->pos;
+  return r->base + (r->has_pend ? r->pend : r->pos);
 }
 
 /* Close the file and free 'r' with the last row; NULL is allowed. */
 void jsonrd_close(jsonrd *r) {
   if (r == NULL) return;
   cJSON_Delete(r->row);
+  cJSON_Delete(r->parsed);
   for (int i = 0; i < r->ncols; i++) free(r->cols[i]);
   free(r->cols);
   close(r->fd);

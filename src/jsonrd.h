@@ -23,6 +23,28 @@ KQL_INTERNAL jsonrd *jsonrd_open(const char *path, kql_diag *d);
 ** the problem and a message such as "expected ',' or ']'" or "a row is not a JSON object".
 ** '*line' is set to the 1-based line where the row starts. */
 KQL_INTERNAL int jsonrd_next(jsonrd *r, void **obj, long *line, kql_diag *d);
+/* Where a row's text is in the file and how it is read: what jsonrd_parse_row() needs to
+** parse it later, away from the reader's buffer (another thread may scan it meanwhile). */
+typedef struct jsonrd_place {
+  long line;          /* 1-based line of the text's first byte */
+  long col;           /* 1-based column of that byte */
+  unsigned char form; /* how the row is read (the reader's FORM_*) */
+} jsonrd_place;
+/* The next row as text, not parsed (for the fast scan, src/jsonscan.h): 1 with the row's text
+** in [*text, *text + *n) (blanks may surround it; valid until the next call) and its place in
+** '*pl' ('pl->line' is what jsonrd_next() gives as '*line'), 0 at the end, -1 with 'd' filled
+** when the file around the rows is wrong (the row itself is not checked). */
+KQL_INTERNAL int jsonrd_next_row(jsonrd *r, const char **text, size_t *n, jsonrd_place *pl,
+                                 kql_diag *d);
+/* Parse the text of a row that jsonrd_next_row() returned (or a copy of it) exactly as
+** jsonrd_next() would have: 1 and '*obj' (owned by 'r', valid until the next call of this
+** function), or -1 with the same error as jsonrd_next() (and the reader fails from then on). */
+KQL_INTERNAL int jsonrd_parse_row(jsonrd *r, const char *text, size_t n, const jsonrd_place *pl,
+                                  void **obj, kql_diag *d);
+/* When the rows are arrays of values (a Log Analytics export), the names of the columns that
+** key them, in order ('*ncols' of them, owned by 'r', fixed once a row is returned); else
+** NULL. */
+KQL_INTERNAL char *const *jsonrd_columns(const jsonrd *r, int *ncols);
 /* Bytes consumed so far and the file's size (0 when unknown), for progress. */
 KQL_INTERNAL uint64_t jsonrd_offset(const jsonrd *r);
 KQL_INTERNAL void jsonrd_close(jsonrd *r);

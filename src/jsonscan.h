@@ -4,9 +4,9 @@
 ** table's column names) it checks the whole text and converts only the wanted members straight
 ** to kql values, skipping every other value by scanning: no cJSON tree is built.
 **
-** It accepts a subset of what cJSON accepts (strict JSON with JSON's four blanks, numbers of at
-** most 63 characters, no \u0000 or raw NUL in a key or a wanted string, nesting up to
-** JSCAN_MAX_DEPTH) and converts what it accepts exactly as json_to_value() converts the cJSON
+** It accepts a subset of what cJSON and the reader accept (strict JSON with JSON's four
+** blanks, numbers of at most 63 characters, no raw NUL and no \u0000, containers nested less
+** than JSCAN_MAX_DEPTH deep) and converts what it accepts exactly as json_to_value() converts the cJSON
 ** node, with one deliberate difference: an integer (no fraction, no exponent) that fits in 64
 ** bits keeps all its digits, where cJSON rounds it to a double (long columns, string columns and
 ** numbers inside dynamic values).  On anything else (malformed text, a value that does not fit
@@ -22,7 +22,7 @@
 
 #include "value.h"
 
-#define JSCAN_MAX_DEPTH 256 /* containers nested deeper make the scanner decline */
+#define JSCAN_MAX_DEPTH 256 /* containers nested this deep make the scanner decline */
 
 typedef struct jscan jscan;
 

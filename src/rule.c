@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "diag.h"
@@ -41,6 +42,10 @@ typedef struct walk {
   rscalar id;          /* the 'id' value */
   int failed;          /* 1 when 'err' holds a problem found on the way */
   kql_diag err;        /* that problem, reported unless the YAML itself is bad */
+  arena *ta;           /* where the tree of the first document goes */
+  ynode *root;         /* its root node, once seen */
+  ynode **stack;       /* the open collections, innermost last */
+  long depth, cap;     /* how many are open, room in 'stack' */
 } walk;
 
 /* ------------------------------------------------------------------------------------ */
@@ -341,6 +346,76 @@ static void walk_node(walk *w, const yaml_event_t *ev, int coll) {
   if (!coll) w->at_key = 1;
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* The tree of the first document                                                        */
+/* ------------------------------------------------------------------------------------ */
+
+/* Add a node of kind 'k' for event 'ev' to the tree: as the root, or as the last kid of
+** the innermost open collection.  Collections are pushed on the stack. */
+static void tree_add(walk *w, ykind k, const yaml_event_t *ev) {
+  ynode *n = arena_alloc(w->ta, sizeof *n);
+  n->kind = k;
+  n->s = "";
+  n->line = (long)ev->start_mark.line + 1;
+  n->col = (long)ev->start_mark.column + 1;
+  if (k == YN_SCALAR) {
+    n->n = ev->data.scalar.length;
+    n->s = arena_strndup(w->ta, (const char *)ev->data.scalar.value, n->n);
+    n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
+  }
+  if (w->depth == 0) {
+    if (!w->root) w->root = n;
+  } else {
+    ynode *p = w->stack[w->depth - 1];
+    if (p->nkids == p->cap) {
+      int cap = p->cap ? p->cap * 2 : 8;
+      ynode **kids = arena_alloc(w->ta, sizeof *kids * (size_t)cap);
+      if (p->nkids) memcpy(kids, p->kids, sizeof *kids * (size_t)p->nkids);
+      p->kids = kids;
+      p->cap = cap;
+    }
+    p->kids[p->nkids++] = n;
+  }
+  if (k != YN_SCALAR) {
+    if (w->depth == w->cap) {
+      w->cap = w->cap ? w->cap * 2 : 16;
+      w->stack = xrealloc(w->stack, sizeof *w->stack * (size_t)w->cap);
+    }
+    w->stack[w->depth++] = n;
+  }
+}
+
+/* Follow event 'ev' of the first document in the tree. */
+static void tree_event(walk *w, const yaml_event_t *ev) {
+  switch (ev->type) {
+  case YAML_SCALAR_EVENT: tree_add(w, YN_SCALAR, ev); break;
+  case YAML_SEQUENCE_START_EVENT: tree_add(w, YN_SEQ, ev); break;
+  case YAML_MAPPING_START_EVENT: tree_add(w, YN_MAP, ev); break;
+  case YAML_SEQUENCE_END_EVENT:
+  case YAML_MAPPING_END_EVENT:
+    if (w->depth > 0) w->depth--;
+    break;
+  default: break;
+  }
+}
+
+/* See rule.h. */
+const ynode *yn_get(const ynode *map, const char *key) {
+  if (!map || map->kind != YN_MAP) return NULL;
+  for (int i = 0; i + 1 < map->nkids; i += 2)
+    if (map->kids[i]->kind == YN_SCALAR && strcmp(map->kids[i]->s, key) == 0)
+      return map->kids[i + 1];
+  return NULL;
+}
+
+/* See rule.h. */
+bool yn_is_null(const ynode *n) {
+  if (!n) return true;
+  if (n->kind != YN_SCALAR || !n->plain) return false;
+  return n->n == 0 || strcmp(n->s, "~") == 0 || strcmp(n->s, "null") == 0 ||
+         strcmp(n->s, "Null") == 0 || strcmp(n->s, "NULL") == 0;
+}
+
 /* Handle event 'ev'.  Returns KQL_ERR_SYNTAX (with 'd' filled) for an anchor or alias,
 ** which are refused outright: a rule needs none and they are what alias bombs are made
 ** of.  Other problems are kept in w->err and the walk goes on, so that a YAML syntax
@@ -362,6 +437,7 @@ static kql_status walk_event(walk *w, const yaml_event_t *ev, kql_diag *d) {
                      "YAML aliases are not allowed in rule files");
   }
   if (w->docs != 1) return KQL_OK;
+  if (w->ta) tree_event(w, ev);
   switch (ev->type) {
   case YAML_SCALAR_EVENT: walk_node(w, ev, 0); break;
   case YAML_SEQUENCE_START_EVENT:
@@ -410,7 +486,10 @@ static void scalar_free(rscalar *sc) {
 
 /* Parse 'text' ('len' bytes, NUL-terminated, allocated with xmalloc) of the rule 'path';
 ** takes ownership of 'text' in all cases.  See rule_parse(). */
-static rule_file *parse_owned(const char *path, char *text, size_t len, kql_diag *d) {
+static kql_status rule_meta(rule_file *r, kql_diag *d);
+
+static rule_file *parse_owned(const char *path, char *text, size_t len, bool need_query,
+                              kql_diag *d) {
   rule_file *r = xcalloc(1, sizeof *r);
   r->path = xstrdup(path ? path : "");
   r->text = text;
@@ -425,9 +504,11 @@ static rule_file *parse_owned(const char *path, char *text, size_t len, kql_diag
   memset(&w, 0, sizeof w);
   w.r = r;
   w.at_key = 1;
+  w.ta = arena_new();
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p)) {
     diag_file(d, KQL_ERR_NOMEM, r->path, 0, 0, "out of memory");
+    arena_free(w.ta);
     rule_free(r);
     return NULL;
   }
@@ -449,13 +530,17 @@ static rule_file *parse_owned(const char *path, char *text, size_t len, kql_diag
     if (st != KQL_OK || last) break;
   }
   yaml_parser_delete(&p);
+  free(w.stack);
+  r->a = w.ta;
+  r->doc = w.root;
 
-  if (st == KQL_OK && w.failed) {
+  if (st == KQL_OK && w.failed && need_query) {
     if (d) *d = w.err;
     st = w.err.code;
-  } else if (st == KQL_OK && !w.query.value) {
+  } else if (st == KQL_OK && !w.query.value && need_query) {
     st = diag_file(d, KQL_ERR_SYNTAX, r->path, 0, 0, "rule file has no 'query'");
   }
+  if (st == KQL_OK && need_query) st = rule_meta(r, d);
   if (st != KQL_OK) {
     scalar_free(&w.query);
     scalar_free(&w.name);
@@ -467,8 +552,247 @@ static rule_file *parse_owned(const char *path, char *text, size_t len, kql_diag
   r->query_len = w.query.len;
   r->name = w.name.value;
   r->id = w.id.value;
-  build_map(r, &w.query);
+  if (r->query) build_map(r, &w.query);
   return r;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* What Sentinel reads from a rule                                                       */
+/* ------------------------------------------------------------------------------------ */
+
+const char *rule_op_name(rule_op op) {
+  static const char *const names[] = {"gt", "lt", "eq", "ne"};
+  return (unsigned)op < KQL_ARRAY_LEN(names) ? names[op] : "gt";
+}
+
+/* Parse a number of units 'unit' (s, m, h, d) from 's'; see rule.h. */
+int rule_parse_duration(const char *s, int64_t *ticks) {
+  static const struct { char unit; int64_t ticks; } units[] = {
+      {'s', INT64_C(10000000)}, {'m', INT64_C(600000000)}, {'h', INT64_C(36000000000)},
+      {'d', INT64_C(864000000000)}, {'w', INT64_C(6048000000000)}};
+  int64_t total = 0;
+  if (!s || !*s) return -1;
+  if (*s == 'P' || *s == 'p') { /* ISO 8601: P[nD][T[nH][nM][nS]] (weeks too) */
+    bool time = false, any = false;
+    for (s++; *s;) {
+      if (*s == 'T' || *s == 't') {
+        time = true;
+        s++;
+        continue;
+      }
+      if (*s < '0' || *s > '9') return -1;
+      int64_t n = 0;
+      while (*s >= '0' && *s <= '9') {
+        if (n > INT64_C(100000000)) return -1;
+        n = n * 10 + (*s++ - '0');
+      }
+      char u = (char)(*s | 0x20);
+      if (u == 'm' && !time) return -1; /* months are not a fixed length */
+      size_t k = 0;
+      while (k < KQL_ARRAY_LEN(units) && units[k].unit != u) k++;
+      if (k == KQL_ARRAY_LEN(units) || (time && (u == 'd' || u == 'w')) ||
+          (!time && u != 'd' && u != 'w'))
+        return -1;
+      if (n > (INT64_MAX - total) / units[k].ticks) return -1;
+      total += n * units[k].ticks;
+      any = true;
+      s++;
+    }
+    if (!any) return -1;
+    *ticks = total;
+    return 0;
+  }
+  if (*s < '0' || *s > '9') return -1;
+  int64_t n = 0;
+  while (*s >= '0' && *s <= '9') {
+    if (n > INT64_C(100000000)) return -1;
+    n = n * 10 + (*s++ - '0');
+  }
+  char u = (char)(*s | 0x20);
+  size_t k = 0;
+  while (k < KQL_ARRAY_LEN(units) && units[k].unit != u) k++;
+  if (k == KQL_ARRAY_LEN(units) || s[1] || n > INT64_MAX / units[k].ticks) return -1;
+  *ticks = n * units[k].ticks;
+  return 0;
+}
+
+/* Fill 'd' for a bad value at node 'n' of rule 'r' and return KQL_ERR_SYNTAX. */
+static kql_status bad_value(const rule_file *r, const ynode *n, kql_diag *d, const char *fmt,
+                            const char *what) {
+  return diag_file(d, KQL_ERR_SYNTAX, r->path, n ? n->line : 0, n ? n->col : 0, fmt, what);
+}
+
+/* Set '*out' to the scalar value of 'key' in 'map' (NULL when absent or null); a mapping
+** or sequence there is a bad value. */
+static kql_status get_str(const rule_file *r, const ynode *map, const char *key,
+                          const char **out, kql_diag *d) {
+  const ynode *n = yn_get(map, key);
+  *out = NULL;
+  if (yn_is_null(n)) return KQL_OK;
+  if (n->kind != YN_SCALAR) return bad_value(r, n, d, "'%s' is not a string", key);
+  *out = n->s;
+  return KQL_OK;
+}
+
+/* Set '*out' to the strings of 'key': a sequence of scalars or one scalar. */
+static kql_status get_list(const rule_file *r, const ynode *map, const char *key,
+                           const char ***out, int *n, kql_diag *d) {
+  const ynode *v = yn_get(map, key);
+  *out = NULL;
+  *n = 0;
+  if (yn_is_null(v)) return KQL_OK;
+  if (v->kind == YN_MAP) return bad_value(r, v, d, "'%s' is not a list of strings", key);
+  int cnt = v->kind == YN_SEQ ? v->nkids : 1;
+  const char **list = arena_alloc(r->a, sizeof *list * (size_t)(cnt ? cnt : 1));
+  for (int i = 0; i < cnt; i++) {
+    const ynode *it = v->kind == YN_SEQ ? v->kids[i] : v;
+    if (it->kind != YN_SCALAR) return bad_value(r, it, d, "'%s' is not a list of strings", key);
+    list[i] = it->s;
+  }
+  *out = list;
+  *n = cnt;
+  return KQL_OK;
+}
+
+/* Read a duration key into '*t'; '*has' tells whether it was there. */
+static kql_status get_duration(const rule_file *r, const char *key, bool *has, int64_t *t,
+                               kql_diag *d) {
+  const ynode *n = yn_get(r->doc, key);
+  *has = false;
+  if (yn_is_null(n)) return KQL_OK;
+  if (n->kind != YN_SCALAR || rule_parse_duration(n->s, t) != 0 || *t <= 0)
+    return bad_value(r, n, d, "'%s' is not a duration (like 5m, 1h, 14d or PT1H)", key);
+  *has = true;
+  return KQL_OK;
+}
+
+/* 1 when 'a' equals one of the NULL-terminated names, ignoring case. */
+static bool is_one_of(const char *a, const char *const *names) {
+  for (; *names; names++)
+    if (strcasecmp(a, *names) == 0) return true;
+  return false;
+}
+
+/* Read entityMappings: a list of {entityType, fieldMappings: [{identifier, columnName}]}. */
+static kql_status get_entities(rule_file *r, kql_diag *d) {
+  const ynode *v = yn_get(r->doc, "entityMappings");
+  if (yn_is_null(v)) return KQL_OK;
+  if (v->kind != YN_SEQ) return bad_value(r, v, d, "'%s' is not a list", "entityMappings");
+  r->entities = arena_alloc(r->a, sizeof *r->entities * (size_t)(v->nkids ? v->nkids : 1));
+  for (int i = 0; i < v->nkids; i++) {
+    const ynode *it = v->kids[i];
+    rule_entity *en = &r->entities[r->nentities++];
+    en->line = it->line;
+    en->col = it->col;
+    if (it->kind != YN_MAP)
+      return bad_value(r, it, d, "an %s item is not a mapping", "entityMappings");
+    kql_status st = get_str(r, it, "entityType", &en->type, d);
+    if (st) return st;
+    if (!en->type) return bad_value(r, it, d, "an %s item has no 'entityType'", "entityMappings");
+    const ynode *fm = yn_get(it, "fieldMappings");
+    if (yn_is_null(fm) || fm->kind != YN_SEQ)
+      return bad_value(r, fm ? fm : it, d, "'%s' is not a list", "fieldMappings");
+    en->ident = arena_alloc(r->a, sizeof(char *) * (size_t)(fm->nkids ? fm->nkids : 1));
+    en->column = arena_alloc(r->a, sizeof(char *) * (size_t)(fm->nkids ? fm->nkids : 1));
+    for (int k = 0; k < fm->nkids; k++) {
+      const ynode *f = fm->kids[k];
+      if (f->kind != YN_MAP) return bad_value(r, f, d, "a %s item is not a mapping", "fieldMappings");
+      if ((st = get_str(r, f, "identifier", &en->ident[k], d)) != KQL_OK) return st;
+      if ((st = get_str(r, f, "columnName", &en->column[k], d)) != KQL_OK) return st;
+      if (!en->ident[k]) return bad_value(r, f, d, "a %s item has no 'identifier'", "fieldMappings");
+      if (!en->column[k]) return bad_value(r, f, d, "a %s item has no 'columnName'", "fieldMappings");
+      en->nfields++;
+    }
+  }
+  return KQL_OK;
+}
+
+/* Read the keys Sentinel uses from r->doc into 'r'; see rule.h.  Unknown keys are left
+** alone; a value of the wrong shape is an error located at it. */
+static kql_status rule_meta(rule_file *r, kql_diag *d) {
+  kql_status st;
+  const ynode *doc = r->doc;
+  r->trigger_op = RULE_GT;
+  if ((st = get_str(r, doc, "kind", &r->kind, d)) != KQL_OK) return st;
+  if ((st = get_str(r, doc, "severity", &r->severity, d)) != KQL_OK) return st;
+  if ((st = get_str(r, doc, "description", &r->description, d)) != KQL_OK) return st;
+  if ((st = get_list(r, doc, "tactics", &r->tactics, &r->ntactics, d)) != KQL_OK) return st;
+  if ((st = get_list(r, doc, "relevantTechniques", &r->techniques, &r->ntechniques, d)) != KQL_OK)
+    return st;
+  if ((st = get_duration(r, "queryFrequency", &r->has_frequency, &r->frequency, d)) != KQL_OK)
+    return st;
+  if ((st = get_duration(r, "queryPeriod", &r->has_period, &r->period, d)) != KQL_OK) return st;
+  bool has_supp;
+  if ((st = get_duration(r, "suppressionDuration", &has_supp, &r->suppression, d)) != KQL_OK)
+    return st;
+
+  const ynode *n = yn_get(doc, "triggerOperator");
+  if (!yn_is_null(n)) {
+    static const char *const ops[4][4] = {{"gt", "GreaterThan", ">", NULL},
+                                          {"lt", "LessThan", "<", NULL},
+                                          {"eq", "Equal", "==", NULL},
+                                          {"ne", "NotEqual", "!=", NULL}};
+    int k = 0;
+    while (k < 4 && !(n->kind == YN_SCALAR && is_one_of(n->s, ops[k]))) k++;
+    if (k == 4)
+      return bad_value(r, n, d, "'%s' is not gt, lt, eq or ne", "triggerOperator");
+    r->trigger_op = (rule_op)k;
+    r->has_trigger = true;
+  }
+  n = yn_get(doc, "triggerThreshold");
+  if (!yn_is_null(n)) {
+    char *end = NULL;
+    long long v = n->kind == YN_SCALAR ? strtoll(n->s, &end, 10) : 0;
+    if (n->kind != YN_SCALAR || end == n->s || *end || v < 0 || v > 10000)
+      return bad_value(r, n, d, "'%s' is not a whole number from 0 to 10000", "triggerThreshold");
+    r->threshold = v;
+    r->has_trigger = true;
+  }
+  n = yn_get(doc, "suppressionEnabled");
+  if (!yn_is_null(n)) {
+    static const char *const yes[] = {"true", "yes", "on", NULL};
+    static const char *const no[] = {"false", "no", "off", NULL};
+    if (n->kind == YN_SCALAR && is_one_of(n->s, yes)) r->suppression_enabled = true;
+    else if (!(n->kind == YN_SCALAR && is_one_of(n->s, no)))
+      return bad_value(r, n, d, "'%s' is not true or false", "suppressionEnabled");
+  }
+  n = yn_get(doc, "eventGroupingSettings");
+  if (!yn_is_null(n)) {
+    if (n->kind != YN_MAP) return bad_value(r, n, d, "'%s' is not a mapping", "eventGroupingSettings");
+    const ynode *k = yn_get(n, "aggregationKind");
+    if (!yn_is_null(k)) {
+      static const char *const per[] = {"AlertPerResult", NULL};
+      static const char *const single[] = {"SingleAlert", NULL};
+      if (k->kind == YN_SCALAR && is_one_of(k->s, per)) r->per_result = true;
+      else if (!(k->kind == YN_SCALAR && is_one_of(k->s, single)))
+        return bad_value(r, k, d, "'%s' is not SingleAlert or AlertPerResult", "aggregationKind");
+    }
+  }
+  if ((st = get_entities(r, d)) != KQL_OK) return st;
+  n = yn_get(doc, "customDetails");
+  if (!yn_is_null(n)) {
+    if (n->kind != YN_MAP) return bad_value(r, n, d, "'%s' is not a mapping", "customDetails");
+    r->details = arena_alloc(r->a, sizeof *r->details * (size_t)(n->nkids / 2 + 1));
+    for (int i = 0; i + 1 < n->nkids; i += 2) {
+      const ynode *v = n->kids[i + 1];
+      if (v->kind != YN_SCALAR || yn_is_null(v))
+        return bad_value(r, v, d, "custom detail '%s' is not a column name", n->kids[i]->s);
+      rule_detail *dt = &r->details[r->ndetails++];
+      dt->key = n->kids[i]->s;
+      dt->column = v->s;
+      dt->line = v->line;
+      dt->col = v->col;
+    }
+  }
+  n = yn_get(doc, "alertDetailsOverride");
+  if (!yn_is_null(n)) {
+    if (n->kind != YN_MAP) return bad_value(r, n, d, "'%s' is not a mapping", "alertDetailsOverride");
+    if ((st = get_str(r, n, "alertDisplayNameFormat", &r->title_fmt, d)) != KQL_OK) return st;
+    if ((st = get_str(r, n, "alertDescriptionFormat", &r->desc_fmt, d)) != KQL_OK) return st;
+    if ((st = get_str(r, n, "alertSeverityColumnName", &r->severity_col, d)) != KQL_OK) return st;
+    if ((st = get_str(r, n, "alertTacticsColumnName", &r->tactics_col, d)) != KQL_OK) return st;
+  }
+  return KQL_OK;
 }
 
 /* Parse the rule text 'text' of 'len' bytes ('path' only names it in messages); the text
@@ -478,7 +802,7 @@ rule_file *rule_parse(const char *path, const char *text, size_t len, kql_diag *
   char *copy = xmalloc(len + 1);
   if (len) memcpy(copy, text, len);
   copy[len] = '\0';
-  return parse_owned(path, copy, len, d);
+  return parse_owned(path, copy, len, true, d);
 }
 
 /* Copy the text of error number 'err' into 'buf' of 'size' bytes, in lower case as
@@ -491,7 +815,7 @@ static char *errno_text(int err, char *buf, size_t size) {
 
 /* Read and parse the rule file at 'path' with stdio.  Files of more than RULE_MAX_BYTES are
 ** refused before they are read whole.  See rule.h. */
-rule_file *rule_load(const char *path, kql_diag *d) {
+static rule_file *load_file(const char *path, bool need_query, kql_diag *d) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     char why[128];
@@ -526,12 +850,36 @@ rule_file *rule_load(const char *path, kql_diag *d) {
     return NULL;
   }
   buf[len] = '\0';
-  return parse_owned(path, buf, len, d);
+  return parse_owned(path, buf, len, need_query, d);
+}
+
+rule_file *rule_load(const char *path, kql_diag *d) { return load_file(path, true, d); }
+
+/* See rule.h: the same reader, without the rule's keys. */
+yaml_doc *rule_yaml_load(const char *path, kql_diag *d) {
+  rule_file *r = load_file(path, false, d);
+  if (!r) return NULL;
+  yaml_doc *y = xcalloc(1, sizeof *y);
+  y->path = r->path;
+  y->a = r->a;
+  y->root = (ynode *)r->doc;
+  r->path = NULL;
+  r->a = NULL;
+  rule_free(r);
+  return y;
+}
+
+void rule_yaml_free(yaml_doc *y) {
+  if (!y) return;
+  free(y->path);
+  arena_free(y->a);
+  free(y);
 }
 
 /* Free 'r' and everything it owns; NULL is allowed. */
 void rule_free(rule_file *r) {
   if (!r) return;
+  arena_free(r->a);
   free(r->path);
   free(r->text);
   free(r->query);

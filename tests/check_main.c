@@ -9,7 +9,7 @@
 
 int main(void) {
   Suite *(*const suites[])(void) = {
-      lit_suite,   diag_suite,  rule_suite, jsonrd_suite, parse_suite,
+      lit_suite,   diag_suite,  rule_suite, jsonrd_suite, jsonscan_suite, parse_suite,
       strops_suite, value_suite, func_suite, funclib_suite, engine_suite,
   };
   SRunner *r = srunner_create(NULL);

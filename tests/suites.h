@@ -8,6 +8,7 @@ Suite *lit_suite(void);
 Suite *diag_suite(void);
 Suite *rule_suite(void);
 Suite *jsonrd_suite(void);
+Suite *jsonscan_suite(void);
 Suite *parse_suite(void);
 Suite *strops_suite(void);
 Suite *value_suite(void);

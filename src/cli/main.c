@@ -14,7 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "help.h"
 #include "kql.h"
+#include "rules.h"
+#include "shell.h"
 
 #ifndef KQL_SOURCE_ROOT
 #define KQL_SOURCE_ROOT "."
@@ -30,9 +33,19 @@ static const char *const usage_main =
     "usage:\n"
     "  kql run FILE [options]        run a .kql query, a Sentinel rule .yaml, or - (stdin)\n"
     "  kql run -e 'QUERY' [options]  run the query given inline\n"
-    "  kql check FILE... [options]   parse and bind only; report every problem\n"
+    "  kql check PATH... [options]   parse and bind only; report every problem (folders:\n"
+    "                                every .kql/.yaml in them; --format sarif)\n"
     "  kql explain FILE [options]    print the operator pipeline the query becomes\n"
-    "  kql help                      this text; 'kql run --help' for the options\n"
+    "    --analyze                   ...and run it: rows in, rows out and time per step\n"
+    "    --why N|PREDICATE           ...and follow row N (or the first row where PREDICATE\n"
+    "                                holds) of its table: which step drops it, and why\n"
+    "  kql rule eval RULE --now T    evaluate a scheduled rule at T as Sentinel would: window,\n"
+    "                                trigger, alerts with entities and custom details\n"
+    "  kql rule backtest RULE --from A --to B [--compare RULE2]\n"
+    "                                run it at every queryFrequency step; what RULE2 changes\n"
+    "  kql test [PATH...]            run rule test files (*.test.yaml); --junit FILE\n"
+    "  kql shell [options]           an interactive prompt (also 'kql' alone on a terminal)\n"
+    "  kql help [TOPIC]              this text and the topics; 'kql help where', 'kql help has'\n"
     "  kql --version\n";
 
 static const char *const usage_run =
@@ -50,6 +63,8 @@ static const char *const usage_run =
     "  --now TIME          pin now() and ago(): an ISO-8601 UTC instant, e.g. 2026-06-01T23:00:00Z.\n"
     "                      Default: the data folder's now.txt if it has one, else the clock.\n"
     "  --format F          table (default on a terminal) | json (default otherwise) | ndjson | csv\n"
+    "                      | csv-raw (csv puts a ' before text cells starting = + - @, so that\n"
+    "                      spreadsheets do not run them as formulas; csv-raw does not)\n"
     "  -o FILE             write the result to FILE (written whole, or not at all)\n"
     "  --strict            a value that does not fit its column's type is an error\n"
     "  --max-memory SIZE   stop a query whose operators hold more than SIZE (e.g. 512M, 8G; 0: no\n"
@@ -68,7 +83,19 @@ static const char *const usage_check =
 static const char *const usage_explain =
     "usage: kql explain FILE [options]   |   kql explain -e 'QUERY' [options]\n"
     "  Print the operator pipeline the query becomes: each step, what it reads and the\n"
-    "  result columns.  Options as for kql run.\n";
+    "  result columns.  Options as for kql run, and:\n"
+    "  --analyze           run the query and show, per step, rows in, rows out and time\n"
+    "  --why N             follow row N (from 1, in file order) of the query's first table\n"
+    "                      through the steps: which one drops it and which condition fails\n"
+    "  --why PREDICATE     the same for the first row where the KQL PREDICATE is true,\n"
+    "                      e.g. --why 'ReportId == 20346'\n";
+
+static const char *const usage_shell =
+    "usage: kql shell [options]   (or 'kql' with no arguments on a terminal)\n"
+    "  An interactive prompt over the data folders: a query ends at a blank line or ';'.\n"
+    "  Tab completes tables, columns, operators and functions; '.help' lists the commands.\n"
+    "  Options: --data DIR, --table NAME=PATH, --schemas DIR, --now TIME, --format F as for\n"
+    "  kql run.  History is kept in ~/.kql_history.\n";
 
 /* Command-line options shared by the subcommands. */
 typedef struct options {
@@ -89,6 +116,8 @@ typedef struct options {
   bool strict;                  /* --strict */
   const char *max_memory;       /* --max-memory */
   bool help;                    /* --help */
+  bool analyze;                 /* explain --analyze */
+  const char *why;              /* explain --why N|PREDICATE */
 } options;
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
@@ -157,6 +186,11 @@ static int parse_options(const char *cmd, int argc, char **argv, int from, optio
     } else if (strcmp(a, "-e") == 0 || strcmp(a, "--expr") == 0) {
       NEEDS_VALUE();
       o->expr = val;
+    } else if (strcmp(a, "--analyze") == 0 && strcmp(cmd, "explain") == 0) {
+      o->analyze = true;
+    } else if (strcmp(a, "--why") == 0 && strcmp(cmd, "explain") == 0) {
+      NEEDS_VALUE();
+      o->why = val;
     } else if (strcmp(a, "--strict") == 0) {
       o->strict = true;
     } else if (strcmp(a, "--max-memory") == 0) {
@@ -234,6 +268,8 @@ static bool has_ext(const char *p, const char *ext) {
 static void render(const kql_diag *d, const source *s) {
   kql_diag_render(d, s ? s->name : "kql", s ? s->query : NULL, s ? s->len : 0,
                   s && s->rule ? kql_rule_srcmap(s->rule) : NULL, stderr);
+  const char *topic = s ? help_topic_for(d, s->query, s->len) : NULL; /* help.c */
+  if (topic) fprintf(stderr, "kql: see 'kql help %s'\n", topic);
 }
 
 static int exit_for(kql_status st) {
@@ -268,9 +304,13 @@ static int load_source(const char *path, const char *expr, source *s) {
     return EXIT_USAGE;
   }
   s->text = read_stream(f, &s->len);
+  int err = ferror(f) ? errno : 0; /* a read error is not the end of the query */
   if (f != stdin) fclose(f);
-  if (!s->text) {
-    fprintf(stderr, "kql: cannot read '%s'\n", path);
+  if (!s->text || err) {
+    free(s->text);
+    s->text = NULL;
+    if (err) fprintf(stderr, "kql: cannot read '%s': %s\n", path, strerror(err));
+    else fprintf(stderr, "kql: cannot read '%s'\n", path);
     return EXIT_USAGE;
   }
   s->query = s->text;
@@ -429,8 +469,92 @@ static int parse_format(const char *cmd, const char *name, kql_format *f) {
   else if (strcmp(name, "json") == 0) *f = KQL_FMT_JSON;
   else if (strcmp(name, "ndjson") == 0 || strcmp(name, "jsonl") == 0) *f = KQL_FMT_NDJSON;
   else if (strcmp(name, "csv") == 0) *f = KQL_FMT_CSV;
-  else return usage_error(cmd, "unknown format '%s' (table, json, ndjson or csv)", name);
+  else if (strcmp(name, "csv-raw") == 0) *f = KQL_FMT_CSV_RAW;
+  else return usage_error(cmd, "unknown format '%s' (table, json, ndjson, csv or csv-raw)", name);
   return 0;
+}
+
+/* kql explain --analyze / --why: run 'q' watched and write what was seen. */
+static int explain_run(kql_query *q, const options *o, const source *s) {
+  kql_diag d;
+  kql_status st;
+  shell_progress_start(q);
+  if (o->analyze) {
+    st = kql_query_explain_analyze(q, stdout, &d);
+    if (st == KQL_OK && o->why) putchar('\n');
+  } else {
+    st = KQL_OK;
+  }
+  if (st == KQL_OK && o->why) {
+    char *end;
+    long n = strtol(o->why, &end, 10);
+    bool number = end != o->why && *end == 0;
+    st = kql_query_explain_why(q, number ? n : 0, number ? NULL : o->why, stdout, &d);
+    if (st != KQL_OK && !number && d.has_span) { /* the span is in the predicate */
+      source p = {"--why", NULL, o->why, strlen(o->why), NULL};
+      shell_progress_end();
+      fflush(stdout);
+      render(&d, &p);
+      return exit_for(st);
+    }
+  }
+  shell_progress_end();
+  if (st != KQL_OK) {
+    fflush(stdout);
+    render(&d, s);
+    return exit_for(st);
+  }
+  return 0;
+}
+
+/* True when 'a' and 'b' are the same file or folder. */
+static bool same_file(const struct stat *a, const char *b) {
+  struct stat st;
+  return stat(b, &st) == 0 && st.st_dev == a->st_dev && st.st_ino == a->st_ino;
+}
+
+/* kql never writes to its inputs: -o must not name the query file, a --table or --external
+** file, or a file in a data or schema folder (or in a data folder's schemas/, watchlists/ or
+** external/).  Returns 0, or EXIT_USAGE after saying why. */
+static int check_output(const options *o) {
+  if (!o->out || strcmp(o->out, "-") == 0) return 0;
+  struct stat st;
+  if (stat(o->out, &st) == 0) {
+    bool input = o->nfiles && strcmp(o->files[0], "-") != 0 && same_file(&st, o->files[0]);
+    for (int i = 0; i < o->ntables && !input; i++) input = same_file(&st, strchr(o->tables[i], '=') + 1);
+    for (int i = 0; i < o->nexternals && !input; i++)
+      input = same_file(&st, strrchr(o->externals[i], '=') + 1);
+    if (input) {
+      fprintf(stderr, "kql: -o '%s' is an input of the query; kql never writes to its inputs\n", o->out);
+      return EXIT_USAGE;
+    }
+  }
+  char *copy = strdup(o->out);
+  if (!copy) return 0;
+  const char *parent = dirname(copy);
+  struct stat pst;
+  int rc = 0;
+  if (stat(parent, &pst) == 0) {
+    char buf[PATH_MAX + 32], sub[PATH_MAX + 64];
+    const char *dirs[2 * MAX_LIST + 1];
+    int n = 0;
+    for (int i = 0; i < o->ndata; i++) dirs[n++] = o->data[i];
+    if (o->ndata == 0 && shipped_data(buf, sizeof buf)) dirs[n++] = buf;
+    int ndata = n;
+    for (int i = 0; i < o->nschemas; i++) dirs[n++] = o->schemas[i];
+    static const char *const subs[] = {"", "/schemas", "/watchlists", "/external"};
+    for (int i = 0; i < n && !rc; i++)
+      for (size_t k = 0; k < (i < ndata ? sizeof subs / sizeof subs[0] : 1) && !rc; k++) {
+        snprintf(sub, sizeof sub, "%s%s", dirs[i], subs[k]);
+        if (same_file(&pst, sub)) {
+          fprintf(stderr, "kql: -o '%s' would write into the %s folder '%s'; kql never writes to its inputs\n",
+                  o->out, i < ndata ? "data" : "schema", dirs[i]);
+          rc = EXIT_USAGE;
+        }
+      }
+  }
+  free(copy);
+  return rc;
 }
 
 static int cmd_run(int argc, char **argv, bool explain) {
@@ -448,6 +572,7 @@ static int cmd_run(int argc, char **argv, bool explain) {
     return usage_error(cmd, "give either FILE or -e QUERY, not both%s", "");
   kql_format fmt = KQL_FMT_JSON;
   if (!explain && (rc = parse_format(cmd, o.format, &fmt)) != 0) return rc;
+  if (!explain && (rc = check_output(&o)) != 0) return rc;
   source s;
   if ((rc = load_source(o.nfiles ? o.files[0] : NULL, o.expr, &s)) != 0) return rc;
   kql_engine *e = make_engine(&o, &rc);
@@ -460,6 +585,8 @@ static int cmd_run(int argc, char **argv, bool explain) {
   if (!q) {
     render(&d, &s);
     rc = exit_for(d.code);
+  } else if (explain && (o.analyze || o.why)) {
+    rc = explain_run(q, &o, &s);
   } else if (explain) {
     kql_query_explain(q, stdout);
     int64_t t;
@@ -468,7 +595,9 @@ static int cmd_run(int argc, char **argv, bool explain) {
   } else {
     out_file out;
     if ((rc = out_open(&out, o.out)) == 0) {
+      shell_progress_start(q); /* a progress line on a terminal's stderr (shell.c) */
       kql_status st = kql_query_run_to(q, out.f, fmt, 0, &d);
+      shell_progress_end();
       if (st != KQL_OK) {
         if (out.f == stdout) fflush(stdout);
         render(&d, &s);
@@ -561,15 +690,55 @@ static int cmd_check(int argc, char **argv) {
   return bad ? EXIT_QUERY : 0;
 }
 
+/* kql shell [options]: the interactive prompt (shell.c). */
+static int cmd_shell(int argc, char **argv, int from) {
+  options o = {0};
+  int rc = parse_options("shell", argc, argv, from, &o);
+  if (rc) return rc;
+  if (o.help) {
+    fputs(usage_shell, stdout);
+    return 0;
+  }
+  if (o.nfiles || o.expr) return usage_error("shell", "the shell takes no query%s", "");
+  kql_format fmt;
+  if ((rc = parse_format("shell", o.format, &fmt)) != 0) return rc;
+  kql_engine *e = make_engine(&o, &rc);
+  if (!e) return rc;
+  rc = shell_main(e, o.format ? o.format : "table");
+  kql_engine_free(e);
+  return rc;
+}
+
+/* kql help [TOPIC]: the usage, and the operators and functions (help.c). */
+static int cmd_help(int argc, char **argv) {
+  if (argc > 2 && strcmp(argv[2], "--examples") == 0) { /* for the tests */
+    help_list_examples(stdout);
+    return 0;
+  }
+  options o = {0};
+  int rc;
+  kql_engine *e = make_engine(&o, &rc); /* the shipped data, to run the examples on */
+  if (argc <= 2) fputs(usage_main, stdout), putchar('\n');
+  rc = help_write(e, argc > 2 ? argv[2] : NULL, stdout);
+  kql_engine_free(e);
+  return rc ? EXIT_USAGE : 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) return cmd_shell(argc, argv, 1);
   if (argc < 2) {
     fputs(usage_main, stderr);
     return EXIT_USAGE;
   }
   const char *cmd = argv[1];
+  if (strcmp(cmd, "shell") == 0) return cmd_shell(argc, argv, 2);
+  if (strcmp(cmd, "help") == 0) return cmd_help(argc, argv);
   if (strcmp(cmd, "run") == 0) return cmd_run(argc, argv, false);
   if (strcmp(cmd, "explain") == 0) return cmd_run(argc, argv, true);
-  if (strcmp(cmd, "check") == 0) return cmd_check(argc, argv);
+  if (strcmp(cmd, "check") == 0) /* folders and SARIF: rules.c */
+    return rules_check_wanted(argc, argv) ? rules_check_main(argc, argv) : cmd_check(argc, argv);
+  if (strcmp(cmd, "rule") == 0) return rules_rule_main(argc, argv); /* rules.c */
+  if (strcmp(cmd, "test") == 0) return rules_test_main(argc, argv);
   if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
     fputs(usage_main, stdout);
     return 0;

@@ -1,25 +1,99 @@
 /*
 ** Operator: scan <Table>
 ** Reads a table's data file through the streaming JSON reader and emits batches of the
-** columns the query uses; the others stay null and are never converted.  A value that
-** does not fit its column's type becomes null and is counted (reported at the end).
+** columns the query uses; the others stay null and are never converted.  A value that does
+** not fit its column's type becomes null and is counted (reported at the end).
+**
+** The reader cuts the file into row texts, which are copied into jobs of a few hundred rows.
+** The projection-aware scanner (src/jsonscan.h) converts the used columns of each row without
+** building a tree, on worker threads (one per core beyond the first) and on this thread while
+** it waits; a row the scanner declines is parsed with cJSON here, in file order, exactly as
+** before (same values, same errors at the same row).  Batches hold EXEC_BATCH rows, as with a
+** plain row loop, so what the rest of the plan sees does not depend on the threads.
+** Memory: NJOBS jobs of about JOB_BYTES of text, plus the batch.
+** Environment: KQL_SLOW_SCAN=1 parses every row with cJSON; KQL_SCAN_THREADS=N sets the
+** number of threads that scan (1: no worker thread).
 */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../exec.h"
 #include "../json.h"
 #include "../jsonrd.h"
+#include "../jsonscan.h"
 
-typedef struct scan_op {
+#define JOB_ROWS 256               /* rows in a job at most */
+#define JOB_BYTES ((size_t)256 << 10) /* text in a job, roughly */
+#define NJOBS 8                    /* jobs in the ring: how far the reader runs ahead */
+#define MAX_WORKERS 7              /* worker threads at most */
+
+/* States of a job.  ORDER: none. */
+enum { J_FREE, J_READY, J_RUNNING, J_DONE };
+
+/* A row of a job. */
+typedef struct job_row {
+  size_t off;          /* its text: job.text + off */
+  size_t len;          /* ... of len bytes */
+  jsonrd_place pl;     /* where it is in the file */
+  bool fast;           /* the scanner converted it: its values are in job.vals */
+} job_row;
+
+/* Rows cut from the file, scanned together. */
+typedef struct job {
+  int state;           /* J_*: guarded by scan_op.mu once the job is handed over */
+  char *text;          /* the rows' texts */
+  size_t tlen, tcap;   /* bytes used, allocated */
+  job_row rows[JOB_ROWS]; /* the rows */
+  int nrows;           /* rows in use */
+  char *const *cols;   /* column names keying array rows (jsonrd_columns), or NULL */
+  int ncols;           /* how many */
+  kql_value *vals;     /* JOB_ROWS * nwant values of the fast rows */
+  arena *mem;          /* their strings */
+  uint64_t seq;        /* order of filling */
+  int next;            /* the first row not yet put in a batch */
+  bool end;            /* the reader stopped after these rows */
+  bool failed;         /* ... on an error: 'err' */
+  kql_diag err;        /* the reader's error */
+} job;
+
+typedef struct scan_op scan_op;
+
+/* A worker thread. */
+typedef struct worker {
+  scan_op *s;          /* its scan */
+  pthread_t th;        /* the thread */
+  jscan *js;           /* its scanner */
+} worker;
+
+struct scan_op {
   op base;             /* common head */
   jsonrd *rd;          /* the reader */
   batch *out;          /* the batch handed on */
   const cat_table *t;  /* the table */
   int *want;           /* indexes of the columns to convert */
   int nwant;           /* how many */
-  bool done;           /* reader exhausted */
-} scan_op;
+  const char **names;  /* their names */
+  kql_type *types;     /* their types */
+  bool fast;           /* use the scanner */
+  jscan *js;           /* this thread's scanner */
+  job jobs[NJOBS];     /* the ring */
+  int head;            /* the oldest job (next to put in batches) */
+  int tail;            /* the next job to fill */
+  int inflight;        /* jobs filled and not yet freed (this thread's count) */
+  uint64_t seq;        /* jobs filled so far */
+  bool rd_end;         /* the reader has nothing more */
+  bool done;           /* every row has been handed on */
+  int nworkers;        /* worker threads started */
+  worker workers[MAX_WORKERS];
+  pthread_mutex_t mu;  /* guards job states and 'stop' */
+  pthread_cond_t work; /* a job became J_READY, or stop */
+  pthread_cond_t fin;  /* a job became J_DONE */
+  bool stop;           /* workers must exit */
+};
 
 static void note_bad(scan_op *s, long line, int col, const void *node) {
   exec_ctx *x = s->base.x;
@@ -34,32 +108,184 @@ static void note_bad(scan_op *s, long line, int col, const void *node) {
   }
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* Jobs                                                                                  */
+/* ------------------------------------------------------------------------------------ */
+
+/* Fill free job 'j' with the next rows of the reader. */
+static void fill_job(scan_op *s, job *j) {
+  j->nrows = 0;
+  j->tlen = 0;
+  j->next = 0;
+  j->end = j->failed = false;
+  j->seq = s->seq++;
+  arena_reset(j->mem);
+  while (j->nrows < JOB_ROWS && j->tlen < JOB_BYTES) {
+    const char *text;
+    size_t n;
+    jsonrd_place pl;
+    int rc = jsonrd_next_row(s->rd, &text, &n, &pl, &j->err);
+    if (rc <= 0) {
+      j->end = true;
+      j->failed = rc < 0;
+      s->rd_end = true;
+      break;
+    }
+    if (j->tlen + n > j->tcap) {
+      size_t cap = j->tcap ? j->tcap : JOB_BYTES + 4096;
+      while (cap < j->tlen + n) cap *= 2;
+      j->text = xrealloc(j->text, cap);
+      j->tcap = cap;
+    }
+    memcpy(j->text + j->tlen, text, n);
+    job_row *jr = &j->rows[j->nrows++];
+    jr->off = j->tlen;
+    jr->len = n;
+    jr->pl = pl;
+    jr->fast = false;
+    j->tlen += n;
+  }
+  j->cols = jsonrd_columns(s->rd, &j->ncols); /* known once a row is */
+}
+
+/* Convert the rows of job 'j' with scanner 'js' (any thread). */
+static void run_job(scan_op *s, job *j, jscan *js) {
+  jscan_set_columns(js, j->cols, j->ncols);
+  for (int i = 0; i < j->nrows; i++) {
+    job_row *jr = &j->rows[i];
+    jr->fast = s->fast && jscan_row(js, j->text + jr->off, jr->len, j->mem,
+                                    j->vals + (size_t)i * (size_t)s->nwant);
+  }
+}
+
+static void *worker_main(void *arg) {
+  worker *w = arg;
+  scan_op *s = w->s;
+  pthread_mutex_lock(&s->mu);
+  for (;;) {
+    job *j = NULL;
+    for (int k = 0; k < NJOBS; k++) { /* the oldest ready job */
+      job *c = &s->jobs[k];
+      if (c->state == J_READY && (j == NULL || c->seq < j->seq)) j = c;
+    }
+    if (s->stop) break;
+    if (j == NULL) {
+      pthread_cond_wait(&s->work, &s->mu);
+      continue;
+    }
+    j->state = J_RUNNING;
+    pthread_mutex_unlock(&s->mu);
+    run_job(s, j, w->js);
+    pthread_mutex_lock(&s->mu);
+    j->state = J_DONE;
+    pthread_cond_broadcast(&s->fin);
+  }
+  pthread_mutex_unlock(&s->mu);
+  return NULL;
+}
+
+/* Set the job state 'st' under the lock when workers run. */
+static void set_state(scan_op *s, job *j, int st) {
+  if (s->nworkers == 0) {
+    j->state = st;
+    return;
+  }
+  pthread_mutex_lock(&s->mu);
+  j->state = st;
+  if (st == J_READY) pthread_cond_signal(&s->work);
+  pthread_mutex_unlock(&s->mu);
+}
+
+/* Fill the free jobs of the ring while the reader has rows (workers never touch a free
+** job). */
+static void fill_ring(scan_op *s) {
+  while (!s->rd_end && s->inflight < NJOBS) {
+    job *j = &s->jobs[s->tail];
+    fill_job(s, j);
+    set_state(s, j, J_READY);
+    s->tail = (s->tail + 1) % NJOBS;
+    s->inflight++;
+  }
+}
+
+/* Wait until the oldest job is scanned, scanning it here if no worker has taken it. */
+static void finish_head(scan_op *s, job *j) {
+  if (s->nworkers == 0) {
+    run_job(s, j, s->js);
+    j->state = J_DONE;
+    return;
+  }
+  pthread_mutex_lock(&s->mu);
+  if (j->state == J_READY) {
+    j->state = J_RUNNING;
+    pthread_mutex_unlock(&s->mu);
+    run_job(s, j, s->js);
+    pthread_mutex_lock(&s->mu);
+    j->state = J_DONE;
+  }
+  while (j->state != J_DONE) pthread_cond_wait(&s->fin, &s->mu);
+  pthread_mutex_unlock(&s->mu);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The operator                                                                          */
+/* ------------------------------------------------------------------------------------ */
+
+/* Put row 'i' of job 'j' into row 'r' of the batch.  False on an error (the diagnostic is
+** set). */
+static bool put_row(scan_op *s, job *j, int i, int r) {
+  op *o = &s->base;
+  batch *b = s->out;
+  job_row *jr = &j->rows[i];
+  if (jr->fast) {
+    const kql_value *v = j->vals + (size_t)i * (size_t)s->nwant;
+    for (int k = 0; k < s->nwant; k++) b->cols[s->want[k]][r] = val_copy(b->mem, v[k]);
+    return true;
+  }
+  void *obj;
+  if (jsonrd_parse_row(s->rd, j->text + jr->off, jr->len, &jr->pl, &obj, o->x->d) < 0)
+    return false;
+  for (int k = 0; k < s->nwant; k++) {
+    int c = s->want[k];
+    const void *node = json_member(obj, s->t->cols[c].name);
+    if (json_to_value(node, s->t->cols[c].type, b->mem, &b->cols[c][r]) == JSON_FIT_BAD) {
+      note_bad(s, jr->pl.line, c, node);
+      if (o->x->strict) {
+        diag_nospan(o->x->d, KQL_ERR_IO, "%s", o->x->bad_first);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 static exec_result scan_next(op *o, batch **out) {
   scan_op *s = (scan_op *)o;
   if (s->done) return EXEC_DONE;
   batch *b = s->out;
   batch_clear(b);
   while (b->nrows < EXEC_BATCH) {
-    void *obj;
-    long line;
-    int rc = jsonrd_next(s->rd, &obj, &line, o->x->d);
-    if (rc < 0) return EXEC_ERROR;
-    if (rc == 0) {
+    fill_ring(s);
+    job *j = &s->jobs[s->head];
+    if (s->inflight == 0) { /* not expected: the last job carries the end */
       s->done = true;
       break;
     }
-    int r = b->nrows++;
-    for (int k = 0; k < s->nwant; k++) {
-      int c = s->want[k];
-      const void *node = json_member(obj, s->t->cols[c].name);
-      if (json_to_value(node, s->t->cols[c].type, b->mem, &b->cols[c][r]) == JSON_FIT_BAD) {
-        note_bad(s, line, c, node);
-        if (o->x->strict) {
-          diag_nospan(o->x->d, KQL_ERR_IO, "%s", o->x->bad_first);
-          return EXEC_ERROR;
-        }
+    if (j->next == 0) finish_head(s, j);
+    while (j->next < j->nrows && b->nrows < EXEC_BATCH)
+      if (!put_row(s, j, j->next++, b->nrows++)) return EXEC_ERROR;
+    if (j->next < j->nrows) break;
+    if (j->end) {
+      if (j->failed) {
+        *o->x->d = j->err;
+        return EXEC_ERROR;
       }
+      s->done = true;
+      break;
     }
+    set_state(s, j, J_FREE);
+    s->head = (s->head + 1) % NJOBS;
+    s->inflight--;
   }
   if (b->nrows == 0 && s->done) return EXEC_DONE;
   o->rows_out += (uint64_t)b->nrows;
@@ -69,11 +295,75 @@ static exec_result scan_next(op *o, batch **out) {
 
 static void scan_close(op *o) {
   scan_op *s = (scan_op *)o;
+  if (s->nworkers > 0) {
+    pthread_mutex_lock(&s->mu);
+    s->stop = true;
+    pthread_cond_broadcast(&s->work);
+    pthread_mutex_unlock(&s->mu);
+    for (int i = 0; i < s->nworkers; i++) {
+      pthread_join(s->workers[i].th, NULL);
+      jscan_free(s->workers[i].js);
+    }
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->work);
+    pthread_cond_destroy(&s->fin);
+    s->nworkers = 0;
+  }
+  for (int i = 0; i < NJOBS; i++) {
+    free(s->jobs[i].text);
+    free(s->jobs[i].vals);
+    arena_free(s->jobs[i].mem);
+    s->jobs[i].text = NULL;
+    s->jobs[i].vals = NULL;
+    s->jobs[i].mem = NULL;
+  }
   if (s->rd) jsonrd_close(s->rd);
+  s->rd = NULL;
+  jscan_free(s->js);
+  s->js = NULL;
   batch_free(s->out);
 }
 
 static const op_vtab scan_vt = {"scan", scan_next, scan_close};
+
+/* The value of environment variable 'name' as a number, or 'dflt'. */
+static long env_long(const char *name, long dflt) {
+  const char *v = getenv(name);
+  if (v == NULL || *v == '\0') return dflt;
+  char *end;
+  long n = strtol(v, &end, 10);
+  return *end == '\0' ? n : dflt;
+}
+
+/* Start the worker threads: one per online core beyond this one (KQL_SCAN_THREADS: threads
+** that scan in all).  None when the file is small. */
+static void start_workers(scan_op *s, const char *path) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  long n = env_long("KQL_SCAN_THREADS", cores > 0 ? cores : 1) - 1;
+  if (n > MAX_WORKERS) n = MAX_WORKERS;
+  struct stat st; /* small files (and pipes) are not worth a thread */
+  if (n <= 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+      st.st_size < (off_t)(2 * JOB_BYTES))
+    return;
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_cond_init(&s->work, NULL);
+  pthread_cond_init(&s->fin, NULL);
+  for (long i = 0; i < n; i++) {
+    worker *w = &s->workers[s->nworkers];
+    w->s = s;
+    w->js = jscan_new(s->nwant, s->names, s->types);
+    if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+      jscan_free(w->js);
+      break;
+    }
+    s->nworkers++;
+  }
+  if (s->nworkers == 0) {
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->work);
+    pthread_cond_destroy(&s->fin);
+  }
+}
 
 op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d) {
   const bind_scan *sc = n->scan;
@@ -98,5 +388,18 @@ op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d) {
     for (int r = 0; r < EXEC_BATCH; r++) s->out->cols[i][r] = val_null(t->cols[i].type);
     if (sc->used[i]) s->want[s->nwant++] = i;
   }
+  s->names = arena_alloc(x->a, sizeof *s->names * (size_t)(s->nwant + 1));
+  s->types = arena_alloc(x->a, sizeof *s->types * (size_t)(s->nwant + 1));
+  for (int k = 0; k < s->nwant; k++) {
+    s->names[k] = t->cols[s->want[k]].name;
+    s->types[k] = t->cols[s->want[k]].type;
+  }
+  s->fast = env_long("KQL_SLOW_SCAN", 0) == 0;
+  s->js = jscan_new(s->nwant, s->names, s->types);
+  for (int i = 0; i < NJOBS; i++) {
+    s->jobs[i].mem = arena_new();
+    s->jobs[i].vals = xmalloc(sizeof(kql_value) * JOB_ROWS * (size_t)(s->nwant ? s->nwant : 1));
+  }
+  if (s->fast) start_workers(s, t->path);
   return &s->base;
 }

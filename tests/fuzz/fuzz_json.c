@@ -6,7 +6,7 @@
 ** reads the same file against a fixed schema, strictly, so values that do not fit their
 ** column's type are exercised both ways.
 **
-** build: meson setup build-fuzz -Dfuzz=true (clang); run: build-fuzz/tests/fuzz_json
+** build: CC=clang meson setup build-fuzz -Dfuzz=true; run: build-fuzz/tests/fuzz_json
 **        tests/fuzz/corpus/json -dict=tests/fuzz/json.dict
 */
 #include <stdint.h>

@@ -4,7 +4,7 @@
 ** a query, the query is compiled against an empty engine and its diagnostic rendered
 ** through the rule's map back into the file, as `kql check` does.
 **
-** build: meson setup build-fuzz -Dfuzz=true (clang); run: build-fuzz/tests/fuzz_rule
+** build: CC=clang meson setup build-fuzz -Dfuzz=true; run: build-fuzz/tests/fuzz_rule
 **        tests/fuzz/corpus/rule -dict=tests/fuzz/rule.dict
 */
 #include <stdint.h>

@@ -1,0 +1,20 @@
+/*
+** rules.h: the kql subcommands for testing a rule before it is deployed: 'kql rule eval',
+** 'kql rule backtest', 'kql test', and 'kql check' over folders (with --format sarif).
+** Like main.c they use only kql.h.
+*/
+#ifndef KQL_CLI_RULES_H
+#define KQL_CLI_RULES_H
+
+/* kql rule eval|backtest ...: argv[1] is "rule".  Returns the exit status. */
+int rules_rule_main(int argc, char **argv);
+/* kql test [PATH...] [options]: argv[1] is "test".  Returns the exit status. */
+int rules_test_main(int argc, char **argv);
+/* 1 when 'kql check' with these arguments is for rules_check_main(): a folder among the
+** files, or --format sarif. */
+int rules_check_wanted(int argc, char **argv);
+/* kql check over files and folders (recursing for .yaml, .yml and .kql) with a summary
+** line, rule checks (kql_rule_lint) as warnings, and --format text|json|sarif. */
+int rules_check_main(int argc, char **argv);
+
+#endif /* KQL_CLI_RULES_H */
