@@ -279,6 +279,8 @@ def main():
     ap.add_argument("--no-duckdb", action="store_true")
     ap.add_argument("--duckdb-version", default="1.5.6-r.1", help="@duckdb/node-api version to install")
     ap.add_argument("--only", help="comma-separated query ids")
+    ap.add_argument("--no-extras", action="store_true",
+                    help="skip the 240M array/JSONL pair, the 100k-row file and the start-up runs")
     args = ap.parse_args()
     if args.dne_size is None:
         m = re.fullmatch(r"(\d+(?:\.\d+)?)([KMGT]?)", args.size, re.I)
@@ -304,18 +306,21 @@ def main():
         lines.append(bench_query(args, name, kql, sql(args.files), sz, duck_ok))
     # the JSON array against its JSON Lines twin, and memory at 100k rows
     extra = []
-    for label, key, fmt in (("seed 240M JSONL", "arrl", "newline_delimited"), ("seed 240M array", "arr", "array")):
+    pairs = () if args.no_extras else (("seed 240M JSONL", "arrl", "newline_delimited"), ("seed 240M array", "arr", "array"))
+    for label, key, fmt in pairs:
         f = dict(args.files, dpe=args.files[key], fmt=fmt)
         ln = bench_query(args, label, QUERIES[0][2], QUERIES[0][3](f), os.path.getsize(args.files[key]),
                          duck_ok, dpe=args.files[key])
         extra.append(ln)
-    for label, key, fmt in (("count_by 240M JSONL", "arrl", "newline_delimited"), ("count_by 240M array", "arr", "array")):
+    pairs = () if args.no_extras else (("count_by 240M JSONL", "arrl", "newline_delimited"), ("count_by 240M array", "arr", "array"))
+    for label, key, fmt in pairs:
         f = dict(args.files, dpe=args.files[key], fmt=fmt)
         extra.append(bench_query(args, label, QUERIES[1][2], QUERIES[1][3](f), os.path.getsize(args.files[key]),
                                  duck_ok, dpe=args.files[key]))
-    small = bench_query(args, "seed 100k rows", QUERIES[0][2], None, os.path.getsize(args.files["dpe100k"]),
-                        False, dpe=args.files["dpe100k"])
-    st = startup(args, duck_ok)
+    small = None if args.no_extras else bench_query(
+        args, "seed 100k rows", QUERIES[0][2], None, os.path.getsize(args.files["dpe100k"]), False,
+        dpe=args.files["dpe100k"])
+    st = None if args.no_extras else startup(args, duck_ok)
     info["load_after"] = os.getloadavg()[0]
 
     report = []
@@ -329,14 +334,16 @@ def main():
     report.append("")
     report.append(fmt_table(lines + extra, duck_ok))
     report.append("")
-    report.append("Peak RSS of kql on the seed: %.1f MB at 100k rows, %.1f MB on %s."
-                  % (small["kql_rss"], lines[0]["kql_rss"] if lines and lines[0]["query"] == "seed" else float("nan"),
-                     os.path.basename(args.files["dpe"])))
-    report.append("Start-up plus a 10-row query (whole process): kql %.1f ms on the shipped sample "
-                  "(data/DeviceProcessEvents.json), %.1f ms on the big file (one batch of 1024 rows, all "
-                  "columns)%s." % (st["kql_sample"], st["kql_big"],
-                                   ("; DuckDB (node process, read_json_auto) %.0f ms on the sample" % st["duck_sample"])
-                                   if "duck_sample" in st else ""))
+    if small:
+        report.append("Peak RSS of kql on the seed: %.1f MB at 100k rows, %.1f MB on %s."
+                      % (small["kql_rss"], lines[0]["kql_rss"] if lines and lines[0]["query"] == "seed" else float("nan"),
+                         os.path.basename(args.files["dpe"])))
+    if st:
+        report.append("Start-up plus a 10-row query (whole process): kql %.1f ms on the shipped sample "
+                      "(data/DeviceProcessEvents.json), %.1f ms on the big file (one batch of 1024 rows, all "
+                      "columns)%s." % (st["kql_sample"], st["kql_big"],
+                                       ("; DuckDB (node process, read_json_auto) %.0f ms on the sample" % st["duck_sample"])
+                                       if "duck_sample" in st else ""))
     text = "\n".join(report)
     print(text)
     outdir = os.path.dirname(os.path.abspath(args.data))

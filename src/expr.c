@@ -392,6 +392,10 @@ void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, k
       *out = v;
       return;
     }
+    if (!val_is_numeric(v.type) && v.type != KQL_T_TIMESPAN) { /* -dynamic({...}) */
+      *out = val_null(n->type);
+      return;
+    }
     if (is_realt(v.type)) v.u.r = -v.u.r;
     else v.u.i = (int64_t)(0 - (uint64_t)v.u.i);
     *out = v;

@@ -705,10 +705,11 @@ int help_write(kql_engine *e, const char *topic, FILE *out) {
     return 0;
   }
   if (write_guide(topic, out) || write_function(topic, out)) return 0;
-  const char *s = suggest(topic);
-  fprintf(out, "kql: no help on '%s'", topic);
-  if (s) fprintf(out, "; did you mean '%s'?", s);
-  fputs("  ('kql help' lists the topics)\n", out);
+  const char *s = suggest(topic); /* an error: to stderr, as every error of the CLI */
+  fflush(out);
+  fprintf(stderr, "kql: no help on '%s'", topic);
+  if (s) fprintf(stderr, "; did you mean '%s'?", s);
+  fputs("  ('kql help' lists the topics)\n", stderr);
   return 1;
 }
 

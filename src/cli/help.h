@@ -11,7 +11,7 @@
 #include "kql.h"
 
 /* Write help on 'topic' (NULL: the list of topics) to 'out'; 'e' (may be NULL) runs the
-** examples.  Returns 0, or 1 when there is no such topic (a message is written to 'out'). */
+** examples.  Returns 0, or 1 when there is no such topic (said on stderr, with a guess). */
 int help_write(kql_engine *e, const char *topic, FILE *out);
 /* The help topic that would help with diagnostic 'd' about query 'src', or NULL. */
 const char *help_topic_for(const kql_diag *d, const char *src, size_t len);

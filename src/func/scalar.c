@@ -102,7 +102,10 @@ void f_bin(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   (void)c, (void)n;
   kql_value v = a[0], s = a[1];
   kql_type rt = v.type == KQL_T_INT ? KQL_T_LONG : v.type;
-  if (v.isnull || s.isnull) {
+  /* a dynamic (the binder lets it through) or string is null, never its pointer as a number */
+  bool v_ok = val_is_numeric(v.type) || v.type == KQL_T_DATETIME || v.type == KQL_T_TIMESPAN;
+  bool s_ok = val_is_numeric(s.type) || s.type == KQL_T_TIMESPAN;
+  if (v.isnull || s.isnull || !v_ok || !s_ok) {
     *out = val_null(rt);
     return;
   }

@@ -421,6 +421,19 @@ query:1:1: error: unknown table '../../etc/passwd'
       | ^~~~~~~~~~~~~~~~~~~~
 EOF
 
+{ printf 'print s = "x" | parse s with c0:string'; for i in $(seq 1 63); do printf ' "-" c%d:string' "$i"; done; } >p64.kql
+FIRST=1 t "query: parse with 64 columns (fuzz: leaked its pattern; ASan checks)" 1 run p64.kql <<'EOF'
+p64.kql:1:17: error: parse has 64 columns; at most 63 are supported
+EOF
+OUT='{"a":null,"b":null,"c":-2.5,"d":[1]}
+' t "query: minus a dynamic object is null (fuzz: a crash)" 0 run -e 'print a = -dynamic({"k":1}), b = -parse_path("x"), c = -dynamic(2.5), d = +dynamic([1])' --format ndjson <<'EOF'
+EOF
+OUT='{"a":null,"b":null,"c":6}
+' t "query: bin() of a dynamic object is null, not its address" 0 run -e 'print a = bin(dynamic({}), 1), b = floor(dynamic([1]), 1), c = bin(7, 2)' --format ndjson <<'EOF'
+EOF
+t "query: explain of an externaldata source (fuzz: null dereference)" 0 explain -e 'externaldata(a:string) [h"https://x/y.csv"] with (format="csv")' <<'EOF'
+EOF
+
 # ===========================================================================================
 # Resource limits
 # ===========================================================================================

@@ -14,7 +14,8 @@
 
 /* Names of the files fuzz_tmpdir() may create, removed by fuzz_cleanup(). */
 static const char *const fuzz_files[] = {"T.jsonl", "U.json", "schemas/T.json", "now.txt",
-                                         "in.json", "in.jsonl", "in.yaml", NULL};
+                                         "in.json", "in.jsonl", "in.yaml", "r.yaml", "t.jsonl",
+                                         "q.kql", "in.test.yaml", NULL};
 static char fuzz_dir[64]; /* the folder, "" until made */
 
 static void fuzz_cleanup(void) {

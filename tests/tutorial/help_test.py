@@ -89,8 +89,9 @@ def main():
         check('kql help %s' % guide, rc == 0 and len(out) > 80, out)
 
     # Unknown topics, and errors that point to help.
-    rc, out, _ = kql(binary, root, 'help', 'summarise')
-    check('an unknown topic gets a suggestion and exit status 2', rc == 2 and "did you mean 'summarize'?" in out, out)
+    rc, out, err = kql(binary, root, 'help', 'summarise')
+    check('an unknown topic gets a suggestion on stderr and exit status 2',
+          rc == 2 and "did you mean 'summarize'?" in err and not out, out + err)
     cases = [
         ('DeviceProcessEvents | summarize make_set()', "kql help make_set"),
         ('DeviceProcessEvents | where FileName', "kql help where"),
