@@ -259,8 +259,10 @@ static bool parse_rfc(cursor *c, dt_parts *dt) {
 
 /* US "MM/DD/YYYY[ HH:MM[:SS[.f]]][zone]", as .NET's invariant culture reads it. */
 static bool parse_us(cursor *c, dt_parts *dt) {
-  if (!digits(c, 1, 2, &dt->month) || !eat(c, '/') || !digits(c, 1, 2, &dt->day) ||
-      !eat(c, '/') || digits(c, 4, 4, &dt->year) != 4)
+  if (!digits(c, 1, 2, &dt->month)) return false;
+  char sep = peek(c); /* 12/02/2022 or 12-02-2022 */
+  if ((sep != '/' && sep != '-') || !eat(c, sep) || !digits(c, 1, 2, &dt->day) ||
+      !eat(c, sep) || digits(c, 4, 4, &dt->year) != 4)
     return false;
   if (c->p == c->e) return true;
   if (!eat_blanks(c)) return false;
@@ -275,6 +277,9 @@ int lit_parse_datetime(const char *s, size_t n, int64_t *ticks) {
   bool iso = c.e - c.p >= 5 && is_digit(c.p[0]) && is_digit(c.p[1]) && is_digit(c.p[2]) &&
              is_digit(c.p[3]) && c.p[4] == '-';
   const char *slash = memchr(c.p, '/', (size_t)(c.e - c.p));
+  if (!slash && c.e - c.p >= 10 && is_digit(c.p[0]) && is_digit(c.p[1]) && c.p[2] == '-' &&
+      is_digit(c.p[3]) && is_digit(c.p[4]) && c.p[5] == '-')
+    slash = c.p + 2; /* MM-DD-YYYY */
   bool us = !iso && slash && slash - c.p <= 2 && is_digit(c.p[0]);
   if (!(iso ? parse_iso(&c, &dt) : us ? parse_us(&c, &dt) : parse_rfc(&c, &dt)) || c.p != c.e)
     return -1;

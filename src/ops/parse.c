@@ -159,13 +159,15 @@ op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d) {
     const ast *e = n->list.v[i];
     bool last = i == n->list.n - 1;
     if (e->kind == AST_STAR) {
-      put(&b, last ? ".*" : ".*?", last ? 2 : 3);
+      /* kind=regex is greedy unless flags=U; simple and relaxed stop at the next text */
+      if (regex || last) put(&b, ".*", 2);
+      else put(&b, ".*?", 3);
     } else if (e->kind == AST_LIT) {
       if (regex) put_regex(&b, e->lit.u.s.p, e->lit.u.s.n);
       else put_literal(&b, e->lit.u.s.p, e->lit.u.s.n);
     } else {
       kql_type t = (kql_type)e->op;
-      const char *g = last ? "(.*)" : "(.*?)";
+      const char *g = last || regex ? "(.*)" : "(.*?)";
       if (!relaxed && (t == KQL_T_LONG || t == KQL_T_INT)) g = "(\\-?\\d+)";
       else if (!relaxed && (t == KQL_T_REAL || t == KQL_T_DECIMAL))
         g = "(\\-?\\d+(?:\\.\\d+)?(?:[eE][\\-+]?\\d+)?)";
