@@ -215,7 +215,7 @@ static bool is_dir(const char *p) {
 
 /* The shipped data/ folder: beside the binary's parent (build/kql -> data/), or in the
 ** source tree the binary was built from, or where it is installed. */
-static const char *shipped_data(char *buf, size_t cap) {
+const char *cli_shipped_data(char *buf, size_t cap) {
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) {
@@ -350,7 +350,7 @@ static kql_engine *make_engine(const options *o, int *rc) {
   kql_engine *e = kql_engine_new();
   kql_diag d;
   char buf[PATH_MAX + 32];
-  const char *shipped = shipped_data(buf, sizeof buf);
+  const char *shipped = cli_shipped_data(buf, sizeof buf);
   *rc = EXIT_USAGE;
   if (o->ndata == 0 && shipped) {
     if (kql_engine_add_data_dir(e, shipped, &d) != KQL_OK) goto fail;
@@ -539,7 +539,7 @@ static int check_output(const options *o) {
     const char *dirs[2 * MAX_LIST + 1];
     int n = 0;
     for (int i = 0; i < o->ndata; i++) dirs[n++] = o->data[i];
-    if (o->ndata == 0 && shipped_data(buf, sizeof buf)) dirs[n++] = buf;
+    if (o->ndata == 0 && cli_shipped_data(buf, sizeof buf)) dirs[n++] = buf;
     int ndata = n;
     for (int i = 0; i < o->nschemas; i++) dirs[n++] = o->schemas[i];
     static const char *const subs[] = {"", "/schemas", "/watchlists", "/external"};

@@ -151,21 +151,6 @@ static bool is_dir(const char *p) {
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The shipped data/ folder, found as main.c finds it; NULL when there is none. */
-static const char *shipped_data(char *buf, size_t cap) {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = 0;
-    char *dir = dirname(exe);
-    snprintf(buf, cap, "%s/../data", dir);
-    if (is_dir(buf)) return buf;
-    snprintf(buf, cap, "%s/../share/kql/data", dir);
-    if (is_dir(buf)) return buf;
-  }
-  snprintf(buf, cap, "%s/data", KQL_SOURCE_ROOT);
-  return is_dir(buf) ? buf : NULL;
-}
 
 /* An engine over the options' tables (the shipped data/ when no --data is given; its
 ** schemas always).  NULL after saying why. */
@@ -173,7 +158,7 @@ static kql_engine *make_engine(const ropts *o) {
   kql_engine *e = kql_engine_new();
   kql_diag d;
   char buf[PATH_MAX + 32], sch[PATH_MAX + 48];
-  const char *shipped = shipped_data(buf, sizeof buf);
+  const char *shipped = cli_shipped_data(buf, sizeof buf);
   if (o->ndata == 0 && shipped) {
     if (kql_engine_add_data_dir(e, shipped, &d) != KQL_OK) goto fail;
   } else if (shipped) {
@@ -433,7 +418,7 @@ int rules_test_main(int argc, char **argv) {
   }
   /* every test knows the shipped schemas, and --schemas (the last one given wins) */
   char buf[PATH_MAX + 32], sch[PATH_MAX + 48];
-  const char *shipped = shipped_data(buf, sizeof buf);
+  const char *shipped = cli_shipped_data(buf, sizeof buf);
   const char *schemas = NULL;
   if (shipped) {
     snprintf(sch, sizeof sch, "%s/schemas", shipped);

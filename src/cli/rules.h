@@ -6,6 +6,8 @@
 #ifndef KQL_CLI_RULES_H
 #define KQL_CLI_RULES_H
 
+#include <stddef.h>
+
 /* kql rule eval|backtest ...: argv[1] is "rule".  Returns the exit status. */
 int rules_rule_main(int argc, char **argv);
 /* kql test [PATH...] [options]: argv[1] is "test".  Returns the exit status. */
@@ -16,5 +18,9 @@ int rules_check_wanted(int argc, char **argv);
 /* kql check over files and folders (recursing for .yaml, .yml and .kql) with a summary
 ** line, rule checks (kql_rule_lint) as warnings, and --format text|json|sarif. */
 int rules_check_main(int argc, char **argv);
+
+/* The shipped data/ folder (main.c): beside the binary's parent, where it is installed, or in
+** the source tree the binary was built from; written into 'buf', NULL when there is none. */
+const char *cli_shipped_data(char *buf, size_t cap);
 
 #endif /* KQL_CLI_RULES_H */
