@@ -433,6 +433,23 @@ OUT='{"a":null,"b":null,"c":6}
 EOF
 t "query: explain of an externaldata source (fuzz: null dereference)" 0 explain -e 'externaldata(a:string) [h"https://x/y.csv"] with (format="csv")' <<'EOF'
 EOF
+printf 'SearchKey,b\nk1,secret\n' >outside.csv
+mkdir -p emptydata/watchlists
+t "query: externaldata never downloads" 2 run -e 'externaldata(a:string) [h"https://example.com/x.csv"] with (format="csv")' --data emptydata <<'EOF'
+query:1:25: error: externaldata: no local file for 'https://example.com/x.csv'
+    1 | externaldata(a:string) [h"https://example.com/x.csv"] with (format="csv")
+      |                         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~
+      = kql never downloads: map the URL to a file with --external URL=PATH, or put a file of that name in a --data folder
+EOF
+t "query: externaldata cannot name a file outside the data folders" 2 run -e 'externaldata(a:string) ["../outside.csv"]' --data emptydata <<'EOF'
+query:1:25: error: externaldata: no local file for '../outside.csv'
+    1 | externaldata(a:string) ["../outside.csv"]
+      |                         ^~~~~~~~~~~~~~~~
+      = kql never downloads: map the URL to a file with --external URL=PATH, or put a file of that name in a --data folder
+EOF
+FIRST=1 t "query: a watchlist alias cannot leave its data folder" 2 run -e "_GetWatchlist('../../outside') | take 5" --data emptydata <<'EOF'
+query:1:1: error: no watchlist '../../outside'
+EOF
 
 # ===========================================================================================
 # Resource limits
