@@ -216,6 +216,7 @@ static bool is_dir(const char *p) {
 /* The shipped data/ folder: beside the binary's parent (build/kql -> data/), or in the
 ** source tree the binary was built from, or where it is installed. */
 const char *cli_shipped_data(char *buf, size_t cap) {
+  if (!buf || cap == 0) return NULL;
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) {
