@@ -731,7 +731,8 @@ static const char *row_object(jscan *s, const char *p, const char *e, arena *a, 
     if (p >= e || *p != '"') return NULL;
     const known *kk = &s->keys[id];
     if (id != 0 && (size_t)(e - p) > kk->len + 1 && p[kk->len + 1] == '"' &&
-        same_bytes(p + 1, s->kbytes.p + kk->off, kk->len)) {
+        (kk->len == 0 || same_bytes(p + 1, s->kbytes.p + kk->off, kk->len))) {
+      /* (an empty key has no bytes: kbytes.p may still be NULL) */
       p += kk->len + 2; /* the predicted key: its bytes hold no quote, backslash or NUL */
       k = kk->k;
     } else {
