@@ -346,14 +346,13 @@ static int parse_size(const char *s, uint64_t *bytes) {
   return 0;
 }
 
-/* Build the engine from the options; returns NULL after printing why. */
-static kql_engine *make_engine(const options *o, int *rc) {
-  kql_engine *e = kql_engine_new();
+int cli_add_sources(kql_engine *e, const char *const *data, int ndata,
+                    const char *const *schemas, int nschemas, const char *const *tables,
+                    int ntables) {
   kql_diag d;
   char buf[PATH_MAX + 32];
   const char *shipped = cli_shipped_data(buf, sizeof buf);
-  *rc = EXIT_USAGE;
-  if (o->ndata == 0 && shipped) {
+  if (ndata == 0 && shipped) {
     if (kql_engine_add_data_dir(e, shipped, &d) != KQL_OK) goto fail;
   } else if (shipped) {
     /* the shipped schemas stay known, below the user's own */
@@ -361,22 +360,35 @@ static kql_engine *make_engine(const options *o, int *rc) {
     snprintf(sch, sizeof sch, "%s/schemas", shipped);
     if (is_dir(sch) && kql_engine_add_schema_dir(e, sch, &d) != KQL_OK) goto fail;
   }
-  for (int i = 0; i < o->ndata; i++)
-    if (kql_engine_add_data_dir(e, o->data[i], &d) != KQL_OK) goto fail;
-  for (int i = 0; i < o->nschemas; i++)
-    if (kql_engine_add_schema_dir(e, o->schemas[i], &d) != KQL_OK) goto fail;
-  for (int i = 0; i < o->ntables; i++) {
+  for (int i = 0; i < ndata; i++)
+    if (kql_engine_add_data_dir(e, data[i], &d) != KQL_OK) goto fail;
+  for (int i = 0; i < nschemas; i++)
+    if (kql_engine_add_schema_dir(e, schemas[i], &d) != KQL_OK) goto fail;
+  for (int i = 0; i < ntables; i++) {
     char name[256];
-    const char *eq = strchr(o->tables[i], '=');
-    size_t k = (size_t)(eq - o->tables[i]);
+    const char *eq = strchr(tables[i], '=');
+    size_t k = (size_t)(eq - tables[i]);
     if (k >= sizeof name) {
-      fprintf(stderr, "kql: table name too long in --table %s\n", o->tables[i]);
-      kql_engine_free(e);
-      return NULL;
+      fprintf(stderr, "kql: table name too long in --table %s\n", tables[i]);
+      return -1;
     }
-    memcpy(name, o->tables[i], k);
+    memcpy(name, tables[i], k);
     name[k] = 0;
     if (kql_engine_add_table_file(e, name, eq + 1, &d) != KQL_OK) goto fail;
+  }
+  return 0;
+fail:
+  kql_diag_render(&d, "kql", NULL, 0, NULL, stderr);
+  return -1;
+}
+
+/* Build the engine from the options; returns NULL after printing why. */
+static kql_engine *make_engine(const options *o, int *rc) {
+  kql_engine *e = kql_engine_new();
+  *rc = EXIT_USAGE;
+  if (cli_add_sources(e, o->data, o->ndata, o->schemas, o->nschemas, o->tables, o->ntables) != 0) {
+    kql_engine_free(e);
+    return NULL;
   }
   for (int i = 0; i < o->nexternals; i++) {
     /* URL=PATH: the URL may hold '=' itself (query strings), so split at the last one */
@@ -411,10 +423,6 @@ static kql_engine *make_engine(const options *o, int *rc) {
   }
   *rc = 0;
   return e;
-fail:
-  kql_diag_render(&d, "kql", NULL, 0, NULL, stderr);
-  kql_engine_free(e);
-  return NULL;
 }
 
 /* Write through a temporary file beside 'path' and rename it into place on success. */

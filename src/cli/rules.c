@@ -156,37 +156,11 @@ static bool is_dir(const char *p) {
 ** schemas always).  NULL after saying why. */
 static kql_engine *make_engine(const ropts *o) {
   kql_engine *e = kql_engine_new();
-  kql_diag d;
-  char buf[PATH_MAX + 32], sch[PATH_MAX + 48];
-  const char *shipped = cli_shipped_data(buf, sizeof buf);
-  if (o->ndata == 0 && shipped) {
-    if (kql_engine_add_data_dir(e, shipped, &d) != KQL_OK) goto fail;
-  } else if (shipped) {
-    snprintf(sch, sizeof sch, "%s/schemas", shipped);
-    if (is_dir(sch) && kql_engine_add_schema_dir(e, sch, &d) != KQL_OK) goto fail;
-  }
-  for (int i = 0; i < o->ndata; i++)
-    if (kql_engine_add_data_dir(e, o->data[i], &d) != KQL_OK) goto fail;
-  for (int i = 0; i < o->nschemas; i++)
-    if (kql_engine_add_schema_dir(e, o->schemas[i], &d) != KQL_OK) goto fail;
-  for (int i = 0; i < o->ntables; i++) {
-    char name[256];
-    const char *eq = strchr(o->tables[i], '=');
-    size_t k = (size_t)(eq - o->tables[i]);
-    if (k >= sizeof name) {
-      fprintf(stderr, "kql: table name too long in --table %s\n", o->tables[i]);
-      kql_engine_free(e);
-      return NULL;
-    }
-    memcpy(name, o->tables[i], k);
-    name[k] = 0;
-    if (kql_engine_add_table_file(e, name, eq + 1, &d) != KQL_OK) goto fail;
+  if (cli_add_sources(e, o->data, o->ndata, o->schemas, o->nschemas, o->tables, o->ntables) != 0) {
+    kql_engine_free(e);
+    return NULL;
   }
   return e;
-fail:
-  kql_diag_render(&d, "kql", NULL, 0, NULL, stderr);
-  kql_engine_free(e);
-  return NULL;
 }
 
 /* Parse option 'opt''s instant 'text' into '*t'; returns 0 or EXIT_USAGE after saying why. */

@@ -23,4 +23,12 @@ int rules_check_main(int argc, char **argv);
 ** the source tree the binary was built from; written into 'buf', NULL when there is none. */
 const char *cli_shipped_data(char *buf, size_t cap);
 
+/* Add to 'e' the tables of the options (main.c): the shipped data/ when no --data folder is
+** given (its schemas always), the --data folders, --schemas folders and --table NAME=PATH
+** files.  Returns 0, or -1 after printing why. */
+struct kql_engine;
+int cli_add_sources(struct kql_engine *e, const char *const *data, int ndata,
+                    const char *const *schemas, int nschemas, const char *const *tables,
+                    int ntables);
+
 #endif /* KQL_CLI_RULES_H */
