@@ -400,8 +400,31 @@ typedef struct dynlit {
   arena *a;        /* scratch */
 } dynlit;
 
+/* Blanks as the query lexer has them: ASCII white space, the Unicode spaces of its NBSP class
+** (U+00A0, U+2000-200B, U+202F, U+205F, U+3000, U+FEFF) and // comments to the end of a line. */
+static size_t dl_unicode_blank(const unsigned char *s, size_t n) {
+  if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0) return 2;
+  if (n < 3) return 0;
+  if (s[0] == 0xE2 && s[1] == 0x80 && ((s[2] >= 0x80 && s[2] <= 0x8B) || s[2] == 0xAF)) return 3;
+  if ((s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) || (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
+      (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF))
+    return 3;
+  return 0;
+}
+
 static void dl_blank(dynlit *p) {
-  while (p->i < p->n && isspace((unsigned char)p->s[p->i])) p->i++;
+  while (p->i < p->n) {
+    const unsigned char *s = (const unsigned char *)p->s + p->i;
+    size_t k;
+    if (isspace(*s))
+      p->i++;
+    else if ((k = dl_unicode_blank(s, p->n - p->i)) > 0)
+      p->i += k;
+    else if (*s == '/' && p->i + 1 < p->n && s[1] == '/')
+      while (p->i < p->n && p->s[p->i] != '\n') p->i++;
+    else
+      break;
+  }
 }
 
 static bool dl_value(dynlit *p);

@@ -305,6 +305,7 @@ TREE_TEST(typed_literals_and_typed_nulls_keep_their_type, typed)
 
 static const tree_case dynamics[] = {
     {"dynamic([1, 2, 3])", "(lit dynamic [1,2,3])"},
+    {"dynamic([1, // (a) 'comment\n 2])", "(lit dynamic [1,2])"},
     {"dynamic(['a', \"b\"])", "(lit dynamic [\"a\",\"b\"])"},
     {"dynamic({'k': 'v', \"n\": 1})", "(lit dynamic {\"k\":\"v\",\"n\":1})"},
     {"dynamic({\"a\": {\"b\": [true, false, null]}})",

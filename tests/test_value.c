@@ -329,6 +329,11 @@ static const struct {
     {"{\"a\": {\"b\": {\"c\": [[1], [2]]}}}", "{\"a\":{\"b\":{\"c\":[[1],[2]]}}}"},
     {"[9007199254740993]", "[9007199254740993]"},     /* longs are kept exactly */
     {"[9223372036854775807]", "[9223372036854775807]"},
+    /* blanks as the query lexer has them: // comments (holding quotes and parentheses), CRLF,
+    ** and Unicode spaces such as U+00A0 pasted from web pages */
+    {"[\"a\", // it's (a comment)\r\n \"b\"]", "[\"a\",\"b\"]"},
+    {"[1,\xC2\xA0\xC2\xA0" "2,\xE2\x80\xAF" "3\xE3\x80\x80]", "[1,2,3]"},
+    {"{'k': // note\n 'v'}", "{\"k\":\"v\"}"},
 };
 
 START_TEST(dynamic_literal_becomes_strict_compact_json) {
