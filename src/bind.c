@@ -35,6 +35,8 @@ typedef struct binder {
   bind_discover_fn discover; /* finds data-dependent columns, or NULL */
   const int64_t *timewin; /* [from, to] applied to every table's time column, or NULL */
   void *discover_ctx;  /* its context */
+  int ncol;            /* ColumnN names given so far in the whole query (Kusto numbers them
+                       ** query-wide: `extend a+1 | project a+2` names Column1, then Column2) */
 } binder;
 
 static bool bind_expr(binder *b, ast *n, bind_rel *rel);
@@ -173,8 +175,13 @@ static const char *item_name(binder *b, const ast *it, const bind_rel *out, cons
       name = arena_printf(b->a, "%s%d", base, k);
     return name;
   }
+  /* the next number not naming an input column that the operator keeps (extend); a clash with
+  ** a column declared earlier in the same operator takes a suffix, as other names do:
+  ** `project Column1, b+1` names Column11 (Kusto.Language does the same) */
   do name = arena_printf(b->a, "Column%d", ++*ncol);
-  while (rel_find(out, name) >= 0 || (in && rel_find(in, name) >= 0));
+  while (in && rel_find(in, name) >= 0);
+  const char *base = name;
+  for (int k = 1; rel_find(out, name) >= 0; k++) name = arena_printf(b->a, "%s%d", base, k);
   return name;
 }
 
@@ -622,13 +629,12 @@ static bind_rel *bind_source(binder *b, ast *n) {
 
 /* Bind the items of project/extend/distinct into 'out'. */
 static bool bind_items(binder *b, ast *n, bind_rel *in, bind_rel *out, bool extend) {
-  int ncol = 0;
   const char **assigned = arena_alloc(b->a, sizeof(char *) * (size_t)(n->list.n ? n->list.n : 1));
   for (int i = 0; i < n->list.n; i++) {
     ast *it = n->list.v[i];
     ast *e = it->kind == AST_ASSIGN ? it->a : it;
     if (!bind_expr(b, e, in)) return false;
-    const char *name = item_name(b, it, out, extend ? in : NULL, &ncol);
+    const char *name = item_name(b, it, out, extend ? in : NULL, &b->ncol);
     if (!name) return false;
     for (int k = 0; k < i; k++) /* extend x = 1, x = 2 */
       if (assigned[k] && strcmp(assigned[k], name) == 0) {
@@ -803,15 +809,14 @@ static ast *lift_aggs(binder *b, ast *e, ast_list *hidden) {
 
 static bind_rel *bind_summarize_plain(binder *b, ast *n, bind_rel *in) {
   bind_rel *out = rel_new(b, n->by.n + n->list.n * (in->n + 64));
-  int ncol = 0;
   b->nslots = 0;
-  if (!bind_group_items(b, &n->by, in, out, &ncol, false)) return NULL;
+  if (!bind_group_items(b, &n->by, in, out, &b->ncol, false)) return NULL;
   for (int i = 0; i < n->by.n; i++)
     if (n->by.v[i]->type == KQL_T_DYNAMIC) {
       fail(b, KQL_ERR_TYPE, n->by.v[i]->a->span, "%s", "cannot group by a dynamic value");
       return NULL;
     }
-  if (!bind_group_items(b, &n->list, in, out, &ncol, true)) return NULL;
+  if (!bind_group_items(b, &n->list, in, out, &b->ncol, true)) return NULL;
   n->slot = b->nslots;
   return out;
 }
