@@ -35,6 +35,7 @@ typedef struct binder {
   bind_discover_fn discover; /* finds data-dependent columns, or NULL */
   const int64_t *timewin; /* [from, to] applied to every table's time column, or NULL */
   void *discover_ctx;  /* its context */
+  const ast_list *sum_by; /* the bound by-items of the summarize whose aggregates are bound */
   int ncol;            /* ColumnN names given so far in the whole query (Kusto numbers them
                        ** query-wide: `extend a+1 | project a+2` names Column1, then Column2) */
 } binder;
@@ -660,9 +661,26 @@ static bool bind_items(binder *b, ast *n, bind_rel *in, bind_rel *out, bool exte
   return true;
 }
 
+/* True when the bound by-expression 'e' is input column 'c' itself: a reference to it, or a
+** conversion to the type it has (`tostring(S)` of a string S).  arg_max's '*' leaves out such
+** columns, and only those: `by tostring(D)` of a dynamic D keeps D, renamed D1, as
+** Kusto.Language does. */
+static bool is_by_column(const ast *e, int c, const bind_rel *in) {
+  static const char *const conv[] = {"tostring", "tolong", "toint", "toreal", "todouble", "tobool",
+                                     "toboolean", "todatetime", "totimespan", "toguid", "todecimal",
+                                     "todynamic", "toobject"};
+  if (e->kind == AST_NAME) return e->col == c;
+  if (e->kind != AST_CALL || e->list.n != 1 || e->type != in->cols[c].type) return false;
+  const ast *a = e->list.v[0];
+  if (a->kind != AST_NAME || a->col != c) return false;
+  for (size_t i = 0; i < sizeof conv / sizeof *conv; i++)
+    if (strcmp(e->name, conv[i]) == 0) return true;
+  return false;
+}
+
 /* Bind arg_max(e, * | cols...) / arg_min: its columns are e's (named by 'it', else after e,
 ** else max_/min_), then the returned columns ('*': every input column but the by-columns
-** and e's own), kept in call->by; the item's col is the first of them. */
+** (is_by_column) and e's own), kept in call->by; the item's col is the first of them. */
 static bool bind_argmax(binder *b, ast *it, ast *call, bind_rel *in, bind_rel *out, int nby) {
   call->fn = fn_lookup(call->name);
   if (call->list.n < 2) {
@@ -679,7 +697,13 @@ static bool bind_argmax(binder *b, ast *it, ast *call, bind_rel *in, bind_rel *o
     if (a->kind == AST_STAR) {
       for (int c = 0; c < in->n; c++) {
         bool skip = key->kind == AST_NAME && key->col == c;
-        for (int k = 0; k < nby && !skip; k++) skip = strcmp(out->cols[k].name, in->cols[c].name) == 0;
+        if (b->sum_by)
+          for (int k = 0; k < b->sum_by->n && !skip; k++) {
+            const ast *it2 = b->sum_by->v[k];
+            skip = is_by_column(it2->kind == AST_ASSIGN ? it2->a : it2, c, in);
+          }
+        else
+          for (int k = 0; k < nby && !skip; k++) skip = strcmp(out->cols[k].name, in->cols[c].name) == 0;
         if (skip) continue;
         ast *ref = ast_new(b->a, AST_NAME, a->span);
         ref->name = in->cols[c].name;
@@ -816,7 +840,10 @@ static bind_rel *bind_summarize_plain(binder *b, ast *n, bind_rel *in) {
       fail(b, KQL_ERR_TYPE, n->by.v[i]->a->span, "%s", "cannot group by a dynamic value");
       return NULL;
     }
-  if (!bind_group_items(b, &n->list, in, out, &b->ncol, true)) return NULL;
+  b->sum_by = &n->by;
+  bool ok = bind_group_items(b, &n->list, in, out, &b->ncol, true);
+  b->sum_by = NULL;
+  if (!ok) return NULL;
   n->slot = b->nslots;
   return out;
 }

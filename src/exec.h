@@ -42,6 +42,7 @@ typedef struct exec_ctx {
   arena *a;            /* query arena: operator state */
   kql_diag *d;         /* the first runtime error */
   int64_t now;         /* now() for the whole query */
+  uint64_t rng;        /* rand()'s generator state, advanced by every call (0: not seeded yet) */
   uint64_t rows_bad;   /* values that did not fit their column's type */
   char bad_first[512]; /* where the first of them was */
   bool strict;         /* treat a value that does not fit as an error */

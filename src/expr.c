@@ -375,7 +375,7 @@ void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, k
     int k = n->list.n;
     kql_value *args = k <= 64 ? small : arena_alloc(tmp, sizeof(kql_value) * (size_t)k);
     for (int i = 0; i < k; i++) expr_eval(x, tmp, n->list.v[i], b, row, &args[i]);
-    fn_ctx c = {tmp, NULL, x->now};
+    fn_ctx c = {tmp, NULL, x->now, &x->rng};
     n->fn->eval(&c, args, k, out);
     if (out->type == KQL_T_DYNAMIC && !out->isnull && n->type != KQL_T_DYNAMIC) {
       /* a dynamic value chosen where the call's type is scalar (case, iff, coalesce) */

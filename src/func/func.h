@@ -13,6 +13,7 @@ typedef struct fn_ctx {
   arena *tmp;          /* results that live as long as the current batch */
   arena *keep;         /* aggregate state: lives as long as the group */
   int64_t now;         /* now(), in ticks, the same for the whole query */
+  uint64_t *rng;       /* rand()'s generator state for the query, or NULL */
 } fn_ctx;
 
 /* Allowed values of fn_def.flags. */

@@ -323,15 +323,23 @@ static uint64_t splitmix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-/* rand([N]): a real in [0, 1), or a long in [0, N).  kql has no per-query generator state
-** (fn_ctx carries none), so each call seeds SplitMix64 from now() mixed with the address of
-** its output slot and the batch arena's fill, which it advances by one allocation: values
-** differ from row to row and query to query, but are not reproducible. */
+/* rand([N]): a real in [0, 1), or a long in [0, N).  SplitMix64 over the query's generator
+** state ('c->rng'), seeded from now() on first use, so values differ from row to row,
+** batch to batch and query to query (an earlier version seeded each call from the batch
+** arena's fill and repeated the same 1024 values in every batch).  Without state (a
+** context that carries none) it seeds from now(), the output slot and the arena's fill. */
 void f_rand(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
-  uint64_t seed = (uint64_t)c->now ^ (uint64_t)(uintptr_t)out * UINT64_C(0x100000001B3) ^
-                  (uint64_t)arena_used(c->tmp) << 17;
-  (void)arena_alloc(c->tmp, 1);
-  uint64_t r = splitmix(splitmix(seed));
+  uint64_t r;
+  if (c->rng) {
+    if (!*c->rng) *c->rng = splitmix((uint64_t)c->now ^ (uint64_t)(uintptr_t)c->rng) | 1;
+    *c->rng += UINT64_C(0x9E3779B97F4A7C15);
+    r = splitmix(*c->rng);
+  } else {
+    uint64_t seed = (uint64_t)c->now ^ (uint64_t)(uintptr_t)out * UINT64_C(0x100000001B3) ^
+                    (uint64_t)arena_used(c->tmp) << 17;
+    (void)arena_alloc(c->tmp, 1);
+    r = splitmix(splitmix(seed));
+  }
   double u = (double)(r >> 11) * 0x1.0p-53;
   if (n > 0) {
     int64_t k;

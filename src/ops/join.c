@@ -11,6 +11,13 @@
 
 #include "../exec.h"
 
+/* A slot of the right side's hash table: probing compares 'tag' first, so a probe reads
+** right rows (scattered in memory) only for a likely match. */
+typedef struct join_slot {
+  uint32_t row;        /* head right row of the key's chain + 1; 0: empty */
+  uint32_t tag;        /* the key hash's high 32 bits */
+} join_slot;
+
 /* Join kinds, as the binder numbers them in ast.op. */
 enum { J_INNERUNIQUE, J_INNER, J_LEFTOUTER, J_RIGHTOUTER, J_FULLOUTER, J_LEFTANTI,
        J_RIGHTANTI, J_LEFTSEMI, J_RIGHTSEMI };
@@ -28,7 +35,7 @@ typedef struct join_op {
   kql_value **rows;    /* right rows */
   size_t nrows, cap;   /* right rows held */
   size_t *chain;       /* per right row: next row with the same key, or SIZE_MAX */
-  uint32_t *slots;     /* hash: head right row + 1 */
+  join_slot *slots;    /* hash table of the right rows' distinct keys */
   size_t *tail;        /* per slot: last row of its chain */
   size_t nslots;       /* power of two */
   bool *matched;       /* per right row: matched by some left row */
@@ -49,7 +56,12 @@ typedef struct join_op {
 static uint64_t key_hash(const kql_value *k, int n) {
   uint64_t h = UINT64_C(1469598103934665603);
   for (int i = 0; i < n; i++) h = (h ^ val_hash(&k[i])) * UINT64_C(1099511628211);
-  return h;
+  /* mix the high bits down: the table takes the low bits, and keys such as datetime bins
+  ** (multiples of 30 s in ticks) differ mostly in their high bits, which made long probe
+  ** runs in linear probing */
+  h ^= h >> 31;
+  h *= UINT64_C(0xBF58476D1CE4E5B9);
+  return h ^ (h >> 29);
 }
 
 static bool key_null(const kql_value *k, int n) {
@@ -82,14 +94,20 @@ static void build(join_op *j) {
     j->chain[r] = SIZE_MAX;
     right_key(j, r, k);
     if (key_null(k, j->nkeys)) continue;
-    size_t h = (size_t)key_hash(k, j->nkeys) & (ns - 1);
+    uint64_t kh = key_hash(k, j->nkeys);
+    uint32_t tag = (uint32_t)(kh >> 32);
+    size_t h = (size_t)kh & (ns - 1);
     for (;;) {
-      if (!j->slots[h]) {
-        j->slots[h] = (uint32_t)(r + 1);
+      if (!j->slots[h].row) {
+        j->slots[h] = (join_slot){(uint32_t)(r + 1), tag};
         j->tail[h] = r;
         break;
       }
-      right_key(j, j->slots[h] - 1, o);
+      if (j->slots[h].tag != tag) {
+        h = (h + 1) & (ns - 1);
+        continue;
+      }
+      right_key(j, j->slots[h].row - 1, o);
       if (key_eq(k, o, j->nkeys)) {
         j->chain[j->tail[h]] = r;
         j->tail[h] = r;
@@ -104,10 +122,14 @@ static void build(join_op *j) {
 static size_t probe(const join_op *j, const kql_value *k) {
   if (!j->nrows || key_null(k, j->nkeys)) return SIZE_MAX;
   kql_value o[32];
-  size_t h = (size_t)key_hash(k, j->nkeys) & (j->nslots - 1);
-  while (j->slots[h]) {
-    right_key(j, j->slots[h] - 1, o);
-    if (key_eq(k, o, j->nkeys)) return j->slots[h] - 1;
+  uint64_t kh = key_hash(k, j->nkeys);
+  uint32_t tag = (uint32_t)(kh >> 32);
+  size_t h = (size_t)kh & (j->nslots - 1);
+  while (j->slots[h].row) {
+    if (j->slots[h].tag == tag) {
+      right_key(j, j->slots[h].row - 1, o);
+      if (key_eq(k, o, j->nkeys)) return j->slots[h].row - 1;
+    }
     h = (h + 1) & (j->nslots - 1);
   }
   return SIZE_MAX;

@@ -120,7 +120,7 @@ static void argext_step(sum_op *s, const ast *call, argext_state *st, batch *b, 
 
 static void consume(sum_op *s, batch *b) {
   kql_value *keys = s->keybuf, args[16];
-  fn_ctx c = {s->tmp, s->keep, s->base.x->now};
+  fn_ctx c = {s->tmp, s->keep, s->base.x->now, &s->base.x->rng};
   int n = batch_count(b);
   for (int i = 0; i < n; i++) {
     int row = batch_row(b, i);
@@ -162,7 +162,7 @@ static exec_result sum_next(op *o, batch **out) {
   if (s->emitted >= s->ngroups) return EXEC_DONE;
   batch *b = s->out;
   batch_clear(b);
-  fn_ctx c = {b->mem, s->keep, o->x->now};
+  fn_ctx c = {b->mem, s->keep, o->x->now, &o->x->rng};
   int r = 0;
   for (; r < EXEC_BATCH && s->emitted < s->ngroups; r++, s->emitted++) {
     group *g = s->groups[s->emitted];
