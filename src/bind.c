@@ -1450,9 +1450,17 @@ static bind_rel *bind_mvexpand(binder *b, ast *n, bind_rel *in) {
 }
 
 /* mv-apply: the expanded rows of each input row (as mv-expand makes them) go through the
-** subquery; the result is the input's other columns that the subquery does not return,
-** then the subquery's columns. */
+** subquery; the result is the input's columns that the subquery does not return, less the
+** columns expanded without a new name, then the subquery's columns. */
 static bind_rel *bind_mvapply(binder *b, ast *n, bind_rel *in) {
+  /* an item named `x = e` leaves every input column in place (even when e is the column x);
+  ** only an unnamed column item replaces its column, as Kusto.Language has it */
+  bool *named = arena_alloc(b->a, sizeof(bool) * (size_t)(n->list.n ? n->list.n : 1));
+  for (int i = 0; i < n->list.n; i++) {
+    const ast *it = n->list.v[i];
+    if (it->kind == AST_PARAM) it = it->a;
+    named[i] = it->kind == AST_ASSIGN;
+  }
   bind_rel *sub_in = bind_mvexpand(b, n, in);
   if (!sub_in) return NULL;
   ast *bottom = n->b;
@@ -1466,7 +1474,7 @@ static bind_rel *bind_mvapply(binder *b, ast *n, bind_rel *in) {
   ast_list prefix = {0};
   for (int c = 0; c < in->n; c++) {
     bool expanded = false;
-    for (int i = 0; i < n->list.n; i++) expanded |= n->list.v[i]->col == c;
+    for (int i = 0; i < n->list.n; i++) expanded |= !named[i] && n->list.v[i]->col == c;
     if (expanded || rel_find(sub_out, in->cols[c].name) >= 0) continue;
     ast *p = ast_new(b->a, AST_PARAM, n->span);
     p->col = c;
