@@ -89,6 +89,19 @@ KQL_API void kql_engine_set_strict(kql_engine *e, int strict);
 ** 0 means no limit.  Default: KQL_DEFAULT_MAX_MEMORY, or half the physical memory if less. */
 #define KQL_DEFAULT_MAX_MEMORY ((uint64_t)4 << 30)
 KQL_API void kql_engine_set_max_memory(kql_engine *e, uint64_t bytes);
+/* A table cache for runs of many queries over the same files (backtests, rule tests, the
+** shell): a table's file is read once, the columns the queries use are kept in memory and
+** later queries are served from there (by time window through an index when the query has
+** one).  A changed file is read again.  One cache may serve several engines in turn; it
+** must outlive them (or be detached with NULL) and is not thread-safe.  Without one (the
+** default), every query streams its files in constant memory.  A table that would pass the
+** engine's memory limit is streamed. */
+typedef struct kql_cache kql_cache;
+KQL_API kql_cache *kql_cache_new(void);
+KQL_API void kql_cache_free(kql_cache *c);
+KQL_API void kql_engine_set_cache(kql_engine *e, kql_cache *c);
+/* Passes made over data files so far and bytes held now. */
+KQL_API void kql_cache_stats(const kql_cache *c, uint64_t *loads, uint64_t *bytes);
 /* The instant now() will be: 1 when pinned with kql_engine_set_now, 2 when taken from a
 ** data folder's now.txt, 0 when it will be the wall clock at run time. */
 KQL_API int kql_engine_now(const kql_engine *e, int64_t *ticks);
@@ -244,6 +257,11 @@ typedef struct kql_test_summary {
 ** the number of failures. */
 KQL_API int kql_test_run(const char *const *files, int n, const char *schemas, int verbose,
                          FILE *out, const char *junit, kql_test_summary *sum);
+/* The same, the tests' engines sharing table cache 'cache' (NULL: none), so that an input
+** file several tests name is read once. */
+KQL_API int kql_test_run_cached(const char *const *files, int n, const char *schemas,
+                                kql_cache *cache, int verbose, FILE *out, const char *junit,
+                                kql_test_summary *sum);
 
 /* Check what Sentinel would refuse or what cannot work in rule 'r' whose query compiled to
 ** 'q' (NULL when it did not): entity, custom detail and {{placeholder}} columns that the

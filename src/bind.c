@@ -615,6 +615,10 @@ static bind_rel *bind_source(binder *b, ast *n) {
         ast_push(b->a, &call->list, alt);
         col = call;
       }
+      sc->has_win = true; /* the scan may skip rows outside it (a cached table's index) */
+      sc->win[0] = b->timewin[0], sc->win[1] = b->timewin[1];
+      sc->win_col = tc;
+      sc->win_alt = col->kind == AST_CALL ? ts : -1;
       lo->lit = val_datetime(b->timewin[0]), lo->type = KQL_T_DATETIME;
       hi->lit = val_datetime(b->timewin[1]), hi->type = KQL_T_DATETIME;
       p->op = OP_BETWEEN, p->a = col, p->b = lo, p->c = hi, p->type = KQL_T_BOOL;
@@ -1301,9 +1305,10 @@ static bool join_key(binder *b, const ast *k, const char **l, const char **r) {
       *l = k->a->name, *r = k->b->name;
       return true;
     }
-    if (strcmp(s1, "$right") == 0 && strcmp(s2, "$left") == 0) {
-      *l = k->b->name, *r = k->a->name;
-      return true;
+    if (strcmp(s1, "$right") == 0 && strcmp(s2, "$left") == 0) { /* Kusto's KS183 */
+      fail(b, KQL_ERR_SYNTAX, k->a->span, "%s",
+           "the join condition's first operand must be $left.Column: write $left.X == $right.Y");
+      return false;
     }
   }
   fail(b, KQL_ERR_SYNTAX, k->span, "%s",

@@ -28,6 +28,10 @@ typedef struct bind_rel {
 typedef struct bind_scan {
   cat_table *table;    /* the table */
   bool *used;          /* used[i]: column i of the table is needed */
+  bool has_win;        /* a time window applies: only rows whose key lies in win may pass */
+  int64_t win[2];      /* its [from, to] (ticks) */
+  int win_col;         /* the key: this column (TimeGenerated, else Timestamp) ... */
+  int win_alt;         /* ... or, when it is null, this one (Timestamp), or -1 */
 } bind_scan;
 
 /* Keys discovered in the data (bag_unpack's columns): names and types, in first-seen order. */

@@ -26,6 +26,7 @@ typedef struct url_map {
 } url_map;
 
 struct catalog {
+  cat_cache *cache;        /* the table cache of a multi-query run, or NULL (not owned) */
   bool has_window;         /* tables are read through a time window */
   int64_t window[2];       /* its [from, to] in ticks */
   url_map *urls;           /* --external URL=PATH mappings */
@@ -295,3 +296,104 @@ void cat_set_window(catalog *c, const int64_t *window) {
 }
 
 const int64_t *cat_window(const catalog *c) { return c->has_window ? c->window : NULL; }
+
+/* ---- the table cache ---- */
+
+struct cat_cache {
+  cat_mem *mems;           /* entries, newest first */
+  uint64_t loads;          /* passes over data files */
+  uint64_t bytes;          /* memory the live entries hold */
+};
+
+cat_cache *cat_cache_new(void) { return xcalloc(1, sizeof(cat_cache)); }
+
+static void mem_release(cat_mem *m) {
+  if (m->cols)
+    for (int c = 0; c < m->ncols; c++) free(m->cols[c]);
+  free(m->cols);
+  m->cols = NULL;
+  free(m->keys);
+  m->keys = NULL;
+  m->nkeys = 0;
+  arena_free(m->strs);
+  m->strs = NULL;
+  m->bytes = 0;
+  m->nrows = 0;
+}
+
+void cat_cache_free(cat_cache *cc) {
+  if (!cc) return;
+  for (cat_mem *m = cc->mems; m;) {
+    cat_mem *n = m->next;
+    mem_release(m);
+    free(m->path);
+    free(m);
+    m = n;
+  }
+  free(cc);
+}
+
+void cat_cache_stats(const cat_cache *cc, uint64_t *loads, uint64_t *bytes) {
+  *loads = cc ? cc->loads : 0;
+  *bytes = cc ? cc->bytes : 0;
+}
+
+void cat_cache_count_load(cat_cache *cc) { cc->loads++; }
+
+void cat_cache_update(cat_cache *cc) {
+  cc->bytes = 0;
+  for (cat_mem *m = cc->mems; m; m = m->next)
+    if (!m->dead) cc->bytes += m->bytes;
+}
+
+void cat_set_cache(catalog *c, cat_cache *cc) { c->cache = cc; }
+
+cat_cache *cat_get_cache(const catalog *c) { return c->cache; }
+
+/* FNV-1a over the names and types of 't''s schema. */
+static uint64_t schema_sig(const cat_table *t) {
+  uint64_t h = UINT64_C(1469598103934665603);
+  for (int i = 0; i < t->ncols; i++) {
+    for (const char *p = t->cols[i].name; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
+    h = (h ^ (uint64_t)(t->cols[i].type + 256)) * UINT64_C(1099511628211);
+  }
+  return h;
+}
+
+cat_mem *cat_mem_get(cat_cache *cc, const cat_table *t) {
+  struct stat st;
+  if (!t->path || stat(t->path, &st) != 0 || !S_ISREG(st.st_mode)) return NULL;
+  uint64_t sig = schema_sig(t);
+  int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+  for (cat_mem *m = cc->mems; m; m = m->next) {
+    if (m->dead || strcmp(m->path, t->path) != 0) continue;
+    if (m->dev != (uint64_t)st.st_dev || m->ino != (uint64_t)st.st_ino ||
+        m->size != (int64_t)st.st_size || m->mtime_ns != mtime) {
+      /* the file changed: never served again; its rows stay until the cache is freed, as
+      ** a scan of the running query may still be reading them */
+      m->dead = true;
+      continue;
+    }
+    if (m->sig == sig && m->ncols == t->ncols) return m;
+  }
+  cat_mem *m = xcalloc(1, sizeof *m);
+  m->path = xstrdup(t->path);
+  m->dev = (uint64_t)st.st_dev;
+  m->ino = (uint64_t)st.st_ino;
+  m->size = (int64_t)st.st_size;
+  m->mtime_ns = mtime;
+  m->sig = sig;
+  m->ncols = t->ncols;
+  m->cols = xcalloc((size_t)(t->ncols ? t->ncols : 1), sizeof *m->cols);
+  m->strs = arena_new();
+  m->next = cc->mems;
+  cc->mems = m;
+  cat_cache_update(cc);
+  return m;
+}
+
+void cat_mem_kill(cat_cache *cc, cat_mem *m) {
+  mem_release(m);
+  m->dead = true;
+  cat_cache_update(cc);
+}

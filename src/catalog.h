@@ -52,6 +52,63 @@ KQL_INTERNAL const char *cat_external(catalog *c, const char *url);
 /* The CSV file of watchlist 'alias': <data>/watchlists/<alias>.csv or <data>/<alias>.csv. */
 KQL_INTERNAL const char *cat_watchlist(catalog *c, const char *alias);
 
+/* ---- the table cache: a data file read once, kept as columns for the rest of the run ----
+** Multi-query runs (backtests, rule tests, the shell) attach a cache to their engines'
+** catalogs; the scan then reads a table's file once (the columns queries use; more columns
+** are added by a further pass when a later query needs them) and serves every later query
+** from memory, by rows of a time window through an index when the query has one (backtest
+** runs).  Entries are keyed by file (path, inode, size, mtime) and schema, so a changed
+** file is read again.  A cache may be shared by several engines (one per rule test); it is
+** not thread-safe.  Memory: a kql_value (24 bytes) per cell of each loaded column, plus the
+** strings, plus 16 bytes a row for the time index. */
+
+/* A table file held in memory.  Owned by its cache. */
+typedef struct cat_mem {
+  char *path;          /* the file */
+  uint64_t dev, ino;   /* its identity ... */
+  int64_t size;        /* ... size ... */
+  int64_t mtime_ns;    /* ... and modification time when it was read */
+  uint64_t sig;        /* hash of the schema (names and types) it was read with */
+  int ncols;           /* columns of that schema */
+  kql_value **cols;    /* cols[c][row] for the loaded columns; NULL: not loaded */
+  size_t nrows;        /* rows */
+  arena *strs;         /* the strings of the values */
+  size_t bytes;        /* memory held, roughly */
+  struct cat_key *keys; /* the time index: rows with a window key, by key; NULL: not built */
+  size_t nkeys;        /* its entries */
+  uint64_t rows_bad;   /* values that did not fit their column while loading */
+  char bad_first[512]; /* where the first of them was */
+  bool rows_known;     /* a pass over the file was made: nrows is right */
+  bool too_big;        /* loading it would pass the memory limit: scans stream it */
+  int key_col, key_alt; /* the columns the time index was built on (see bind_scan) */
+  bool dead;           /* the file changed: kept until the cache is freed, never served */
+  struct cat_mem *next; /* another entry */
+} cat_mem;
+
+/* An entry of the time index. */
+typedef struct cat_key {
+  int64_t t;           /* the row's window key (ticks) */
+  size_t row;          /* the row */
+} cat_key;
+
+typedef struct cat_cache cat_cache;
+
+KQL_INTERNAL cat_cache *cat_cache_new(void);
+KQL_INTERNAL void cat_cache_free(cat_cache *cc);
+/* Figures: files read (a further pass for more columns counts), bytes held. */
+KQL_INTERNAL void cat_cache_stats(const cat_cache *cc, uint64_t *loads, uint64_t *bytes);
+KQL_INTERNAL void cat_cache_count_load(cat_cache *cc);
+/* Attach 'cc' (NULL: none, the scan streams) to 'c'; the caller keeps ownership. */
+KQL_INTERNAL void cat_set_cache(catalog *c, cat_cache *cc);
+KQL_INTERNAL cat_cache *cat_get_cache(const catalog *c);
+/* The live entry of table 't''s file, created empty when there is none (or the file
+** changed since it was read); NULL when the file cannot be examined. */
+KQL_INTERNAL cat_mem *cat_mem_get(cat_cache *cc, const cat_table *t);
+/* Drop the data of 'm' (a failed load): it becomes dead. */
+KQL_INTERNAL void cat_mem_kill(cat_cache *cc, cat_mem *m);
+/* Recount the bytes the cache holds after 'm' grew. */
+KQL_INTERNAL void cat_cache_update(cat_cache *cc);
+
 /* The time window tables are read through (see bind_set_window), or NULL. */
 KQL_INTERNAL void cat_set_window(catalog *c, const int64_t *window);
 KQL_INTERNAL const int64_t *cat_window(const catalog *c);

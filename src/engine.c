@@ -122,6 +122,14 @@ void kql_engine_set_strict(kql_engine *e, int strict) { e->strict = strict != 0;
 
 void kql_engine_set_max_memory(kql_engine *e, uint64_t bytes) { e->max_mem = bytes; }
 
+/* The public cache is the catalog's (catalog.h: the table cache). */
+kql_cache *kql_cache_new(void) { return (kql_cache *)cat_cache_new(); }
+void kql_cache_free(kql_cache *c) { cat_cache_free((cat_cache *)c); }
+void kql_engine_set_cache(kql_engine *e, kql_cache *c) { cat_set_cache(e->cat, (cat_cache *)c); }
+void kql_cache_stats(const kql_cache *c, uint64_t *loads, uint64_t *bytes) {
+  cat_cache_stats((const cat_cache *)c, loads, bytes);
+}
+
 void kql_engine_add_external(kql_engine *e, const char *url, const char *path) {
   cat_add_external(e->cat, url, path);
 }
@@ -752,7 +760,12 @@ kql_status kql_rule_backtest(kql_engine *e, const kql_rule *r, const kql_rule *o
 
 int kql_test_run(const char *const *files, int n, const char *schemas, int verbose, FILE *out,
                  const char *junit, kql_test_summary *sum) {
-  return rt_test_run(files, n, schemas, verbose, out, junit, sum);
+  return rt_test_run(files, n, schemas, NULL, verbose, out, junit, sum);
+}
+
+int kql_test_run_cached(const char *const *files, int n, const char *schemas, kql_cache *cache,
+                        int verbose, FILE *out, const char *junit, kql_test_summary *sum) {
+  return rt_test_run(files, n, schemas, cache, verbose, out, junit, sum);
 }
 
 int kql_rule_lint(const kql_rule *r, const kql_query *q,

@@ -457,219 +457,16 @@ static void series_free(bt_series *s) {
   free(s->runs);
 }
 
-/* ---- the backtest's cache: each run reads only its window's rows ----
-** The engine's scan reads a table's file at every run.  So that a backtest over a month
-** does not read the whole export at every step, the rows of each table the rules name are
-** read once (through the engine, with the window of the whole backtest), written as JSON
-** lines into time buckets in a temporary folder, and before each run the table's file is
-** swapped for the buckets that cover the run's window.  The engine still applies the
-** window to those rows, so the result is the same as over the original file (the table's
-** schema, read before the swap, stays). */
-
-#define BT_MAX_BUCKETS 500 /* open files while splitting */
-
-/* A table of the cache. */
-typedef struct bt_part {
-  char *table;          /* its name */
-  char *orig;           /* its data file, restored at the end */
-  char *key;            /* "\"TimeGenerated\":\"" (or Timestamp): how a row's time is found */
-  bool *has;            /* bucket k has rows */
-  int k0, k1;           /* the buckets of the current run file (-1: none yet) */
-} bt_part;
-
-/* The cache of a backtest. */
-typedef struct bt_cache {
-  char dir[4096];       /* the temporary folder; "" when there is no cache */
-  int64_t lo;           /* the first bucket's start */
-  int64_t width;        /* a bucket's length */
-  int nb;               /* buckets */
-  bt_part *p;           /* the tables */
-  int n;                /* how many */
-} bt_cache;
-
-static void cache_path(const bt_cache *c, char *buf, size_t n, int part, int k) {
-  if (k < 0) snprintf(buf, n, "%s/run%d.jsonl", c->dir, part);
-  else snprintf(buf, n, "%s/t%d.b%d.jsonl", c->dir, part, k);
-}
-
-/* Split the table 'name' (time column 'tcol') into buckets; false when it cannot be. */
-static bool cache_table(kql_engine *e, bt_cache *c, const char *name, const char *tcol,
-                        int64_t to) {
-  char path[4200];
-  kql_diag d;
-  char *q = xmalloc(strlen(name) * 2 + 8);
-  size_t n = 0;
-  q[n++] = '[', q[n++] = '\'';
-  for (const char *s = name; *s; s++) {
-    if (*s == '\'' || *s == '\\') q[n++] = '\\';
-    q[n++] = *s;
-  }
-  q[n++] = '\'', q[n++] = ']', q[n] = 0;
-  kql_engine_set_window(e, c->lo, to);
-  kql_query *kq = kql_query_compile(e, q, n, &d);
-  kql_engine_clear_window(e);
-  free(q);
-  if (!kq) return false;
-  snprintf(path, sizeof path, "%s/all.jsonl", c->dir);
-  FILE *all = fopen(path, "w+");
-  bool ok = all && kql_query_run_to(kq, all, KQL_FMT_NDJSON, 0, &d) == KQL_OK;
-  kql_query_free(kq);
-  int part = c->n;
-  bt_part *p = &c->p[part];
-  memset(p, 0, sizeof *p);
-  p->has = xcalloc((size_t)c->nb, sizeof *p->has);
-  p->k0 = p->k1 = -1;
-  FILE **bf = xcalloc((size_t)c->nb, sizeof *bf);
-  char key[600];
-  snprintf(key, sizeof key, "\"%s\":\"", tcol);
-  size_t klen = strlen(key);
-  if (ok && fseek(all, 0, SEEK_SET) == 0) {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    while (ok && (len = getline(&line, &cap, all)) > 0) {
-      const char *at = strstr(line, key);
-      const char *end = at ? strchr(at + klen, '"') : NULL;
-      int64_t t;
-      if (!end || lit_parse_datetime(at + klen, (size_t)(end - at - klen), &t) != 0) continue;
-      int64_t k = (t - c->lo) / c->width;
-      if (k < 0 || k >= c->nb) continue;
-      if (!bf[k]) {
-        cache_path(c, path, sizeof path, part, (int)k);
-        if (!(bf[k] = fopen(path, "w"))) ok = false;
-        p->has[k] = true;
-      }
-      if (ok && fwrite(line, 1, (size_t)len, bf[k]) != (size_t)len) ok = false;
-    }
-    free(line);
-  } else {
-    ok = false;
-  }
-  for (int k = 0; k < c->nb; k++)
-    if (bf[k] && fclose(bf[k]) != 0) ok = false;
-  free(bf);
-  if (all) fclose(all);
-  snprintf(path, sizeof path, "%s/all.jsonl", c->dir);
-  unlink(path);
-  if (!ok) {
-    for (int k = 0; k < c->nb; k++)
-      if (p->has[k]) cache_path(c, path, sizeof path, part, k), unlink(path);
-    free(p->has);
-    return false;
-  }
-  p->table = xstrdup(name);
-  p->orig = xstrdup(kql_engine_table_path(e, name));
-  p->key = xstrdup(key);
-  c->n++;
-  return true;
-}
-
-/* Build the cache for runs of 'rules' (NULLs skipped) from 'from' to 'to'. */
-static void cache_build(kql_engine *e, const rule_file *const *rules, int nr, int64_t from,
-                        int64_t to, bt_cache *c) {
-  memset(c, 0, sizeof *c);
-  int64_t period = 0, width = INT64_MAX;
-  for (int i = 0; i < nr; i++) {
-    if (!rules[i]) continue;
-    if (rule_period(rules[i]) > period) period = rule_period(rules[i]);
-    if (rule_frequency(rules[i]) < width) width = rule_frequency(rules[i]);
-  }
-  if (period <= 0 || width <= 0 || width == INT64_MAX) return;
-  c->lo = from - period;
-  while ((to - c->lo) / width + 1 > BT_MAX_BUCKETS) width *= 2;
-  c->width = width;
-  c->nb = (int)((to - c->lo) / width + 1);
-  const char *base = getenv("TMPDIR");
-  snprintf(c->dir, sizeof c->dir, "%s/kql-backtest.XXXXXX", base && *base ? base : "/tmp");
-  if (!mkdtemp(c->dir)) {
-    c->dir[0] = 0;
-    return;
-  }
-  int ntab = 0;
-  while (kql_engine_table(e, ntab)) ntab++;
-  c->p = xcalloc((size_t)(ntab ? ntab : 1), sizeof *c->p);
-  for (int i = 0; i < ntab; i++) {
-    const char *name = kql_engine_table(e, i);
-    bool named = false;
-    for (int k = 0; k < nr && !named; k++) named = rules[k] && strstr(rules[k]->query, name);
-    if (!named || !kql_engine_table_path(e, name)) continue;
-    const char *tcol = NULL, *type, *col;
-    for (int j = 0; (col = kql_engine_column(e, name, j, &type)) != NULL; j++)
-      if (strcmp(col, "TimeGenerated") == 0 && strcmp(type, "datetime") == 0) tcol = col;
-    for (int j = 0; !tcol && (col = kql_engine_column(e, name, j, &type)) != NULL; j++)
-      if (strcmp(col, "Timestamp") == 0 && strcmp(type, "datetime") == 0) tcol = col;
-    if (tcol) cache_table(e, c, name, tcol, to);
-  }
-}
-
-/* Point each cached table at the buckets that cover [t - period, t]. */
-static void cache_apply(kql_engine *e, bt_cache *c, int64_t t, int64_t period) {
-  char path[4200], run[4200];
-  for (int i = 0; i < c->n; i++) {
-    bt_part *p = &c->p[i];
-    int64_t a = (t - period - c->lo) / c->width, b = (t - c->lo) / c->width;
-    int k0 = (int)(a < 0 ? 0 : a >= c->nb ? c->nb - 1 : a);
-    int k1 = (int)(b < 0 ? 0 : b >= c->nb ? c->nb - 1 : b);
-    if (k0 == p->k0 && k1 == p->k1) continue;
-    int with = 0, only = -1; /* buckets with rows; the one when there is one */
-    for (int k = k0; k <= k1; k++)
-      if (p->has[k]) with++, only = k;
-    kql_diag d;
-    if (with == 1) { /* no copy: the run reads that bucket's file */
-      cache_path(c, path, sizeof path, i, only);
-      if (kql_engine_add_table_file(e, p->table, path, &d) == KQL_OK) {
-        p->k0 = k0, p->k1 = k1;
-        continue;
-      }
-    }
-    cache_path(c, run, sizeof run, i, -1);
-    FILE *out = fopen(run, "w");
-    bool ok = out != NULL;
-    char buf[1 << 16];
-    for (int k = k0; ok && k <= k1; k++) {
-      if (!p->has[k]) continue;
-      cache_path(c, path, sizeof path, i, k);
-      FILE *in = fopen(path, "r");
-      size_t got;
-      ok = in != NULL;
-      while (ok && (got = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, got, out) == got;
-      if (in) fclose(in);
-    }
-    if (out && fclose(out) != 0) ok = false;
-    if (ok && kql_engine_add_table_file(e, p->table, run, &d) == KQL_OK) {
-      p->k0 = k0, p->k1 = k1;
-    } else { /* fall back to the whole file */
-      kql_engine_add_table_file(e, p->table, p->orig, &d);
-      p->k0 = p->k1 = -1;
-    }
-  }
-}
-
-/* Give the tables their files back and remove the cache. */
-static void cache_free(kql_engine *e, bt_cache *c) {
-  char path[4200];
-  kql_diag d;
-  for (int i = 0; i < c->n; i++) {
-    bt_part *p = &c->p[i];
-    kql_engine_add_table_file(e, p->table, p->orig, &d);
-    for (int k = 0; k < c->nb; k++)
-      if (p->has[k]) cache_path(c, path, sizeof path, i, k), unlink(path);
-    cache_path(c, path, sizeof path, i, -1);
-    unlink(path);
-    free(p->table);
-    free(p->orig);
-    free(p->key);
-    free(p->has);
-  }
-  free(c->p);
-  if (c->dir[0]) rmdir(c->dir);
-  c->dir[0] = 0;
-  c->n = 0;
-}
+/* ---- load once, evaluate many times ----
+** A backtest runs the rule's query at every step.  When the engine has a table cache
+** (kql_engine_set_cache; 'kql rule backtest' attaches one unless --no-cache), the first run
+** reads each table once into memory, in columns, and every later run is served from there:
+** its scan hands on only the rows of the run's window, found through an index on the
+** window column (src/ops/scan.c).  Without a cache each run streams the files. */
 
 /* Evaluate 'r' at from, from + frequency, ... <= to into 's', honouring suppression. */
 static kql_status series_run(kql_engine *e, const rule_file *r, int64_t from, int64_t to,
-                             bt_cache *cache, bt_series *s, kql_diag *d) {
+                             bt_series *s, kql_diag *d) {
   memset(s, 0, sizeof *s);
   s->r = r;
   int64_t step = rule_frequency(r);
@@ -691,7 +488,6 @@ static kql_status series_run(kql_engine *e, const rule_file *r, int64_t from, in
       s->sum.suppressed++;
       continue;
     }
-    if (cache) cache_apply(e, cache, t, rule_period(r));
     kql_status st = rt_eval(e, r, t, &run->x, d);
     if (st != KQL_OK) {
       s->n--;
@@ -827,12 +623,8 @@ kql_status rt_backtest(kql_engine *e, const rule_file *r, const rule_file *other
     return diag_nospan(d, KQL_ERR_USAGE, "the backtest range ends before it starts");
   bt_series a, b;
   memset(&b, 0, sizeof b);
-  bt_cache cache;
-  const rule_file *rules[2] = {r, other};
-  cache_build(e, rules, 2, from, to, &cache);
-  kql_status st = series_run(e, r, from, to, &cache, &a, d);
-  if (st == KQL_OK && other) st = series_run(e, other, from, to, &cache, &b, d);
-  cache_free(e, &cache);
+  kql_status st = series_run(e, r, from, to, &a, d);
+  if (st == KQL_OK && other) st = series_run(e, other, from, to, &b, d);
   if (st != KQL_OK) {
     series_free(&a);
     series_free(&b);
@@ -1017,6 +809,7 @@ typedef struct tc {
   const ynode *t;       /* this test's mapping */
   char dir[4096];       /* the test file's folder, for relative paths */
   const char *schemas;  /* a schema folder every engine knows, or NULL */
+  kql_cache *cache;     /* tables read once for all the tests, or NULL */
   arena *a;             /* scratch for this test */
   FILE *o;              /* the failure text being written */
   int fails;            /* expectations that failed */
@@ -1616,6 +1409,7 @@ static void run_case(tc *c) {
 
   /* the engine: schemas, data folders, tables */
   e = kql_engine_new();
+  kql_engine_set_cache(e, c->cache);
   if (c->schemas && kql_engine_add_schema_dir(e, c->schemas, &d) != KQL_OK) {
     tfail(c, "cannot read the schemas: %s", d.msg);
     goto done;
@@ -1755,7 +1549,8 @@ done:
 }
 
 /* Run the tests of file 'path', appending what happened to '*out' ('*n' of '*cap'). */
-static void run_file(const char *path, const char *schemas, tc_out **outs, int *n, int *cap) {
+static void run_file(const char *path, const char *schemas, kql_cache *cache, tc_out **outs,
+                     int *n, int *cap) {
   kql_diag d;
   yaml_doc *y = rule_yaml_load(path, &d);
   const ynode *root = y ? y->root : NULL;
@@ -1798,6 +1593,7 @@ static void run_file(const char *path, const char *schemas, tc_out **outs, int *
     c.root = root;
     c.t = tests && tests->kind == YN_SEQ ? tests->kids[i] : root;
     c.schemas = schemas;
+    c.cache = cache;
     c.a = arena_new();
     const char *slash = strrchr(path, '/');
     if (slash) snprintf(c.dir, sizeof c.dir, "%.*s", (int)(slash - path), path);
@@ -1880,12 +1676,12 @@ static int write_junit(const char *path, const tc_out *o, int n, const kql_test_
 }
 
 /* See kql_test_run() in kql.h. */
-int rt_test_run(const char *const *files, int n, const char *schemas, int verbose, FILE *out,
-                const char *junit, kql_test_summary *sum) {
+int rt_test_run(const char *const *files, int n, const char *schemas, kql_cache *cache,
+                int verbose, FILE *out, const char *junit, kql_test_summary *sum) {
   tc_out *o = NULL;
   int no = 0, cap = 0;
   kql_test_summary s = {0, 0, 0};
-  for (int i = 0; i < n; i++) run_file(files[i], schemas, &o, &no, &cap);
+  for (int i = 0; i < n; i++) run_file(files[i], schemas, cache, &o, &no, &cap);
   for (int i = 0; i < no; i++) {
     const char *tag = o[i].pass ? (o[i].xfail ? "XFAIL" : "PASS ") : "FAIL ";
     if (o[i].pass) s.passed++;

@@ -30,8 +30,9 @@ KQL_INTERNAL void rt_alerts_free(kql_alerts *a);
 KQL_INTERNAL kql_status rt_backtest(kql_engine *e, const rule_file *r, const rule_file *other,
                                     int64_t from, int64_t to, int json, FILE *out,
                                     kql_backtest_summary *sum, kql_diag *d);
-KQL_INTERNAL int rt_test_run(const char *const *files, int n, const char *schemas, int verbose,
-                             FILE *out, const char *junit, kql_test_summary *sum);
+KQL_INTERNAL int rt_test_run(const char *const *files, int n, const char *schemas,
+                             kql_cache *cache, int verbose, FILE *out, const char *junit,
+                             kql_test_summary *sum);
 KQL_INTERNAL int rt_rule_lint(const rule_file *r, const kql_query *q,
                               void (*fn)(void *ctx, const kql_diag *d), void *ctx);
 

@@ -15,5 +15,6 @@ Suite *value_suite(void);
 Suite *func_suite(void);
 Suite *funclib_suite(void);
 Suite *engine_suite(void);
+Suite *cache_suite(void);   /* the table cache (catalog.c, ops/scan.c) */
 
 #endif

@@ -48,6 +48,9 @@ static const char *const usage_rule =
     "  --compare FILE      backtest: the other version of the rule\n"
     "  --format F          text (default) | json\n"
     "  --data DIR, --table NAME=PATH, --schemas DIR   as for kql run\n"
+    "  --no-cache          backtest: stream the files at every run instead of reading each\n"
+    "                      table once into memory (slower; the same alerts)\n"
+    "  -v, --verbose       backtest: say how often data files were read and the memory held\n"
     "exit status: 0 done (whether or not alerts fired); 1 the rule is wrong; 2 usage or input\n";
 
 static const char *const usage_test =
@@ -60,6 +63,7 @@ static const char *const usage_test =
     "  --junit FILE        also write a JUnit XML report to FILE\n"
     "  -v, --verbose       show the detail of expected failures too\n"
     "  --schemas DIR       more schema files (the shipped data/schemas are always known)\n"
+    "  --no-cache          read input files at every test (default: each file once)\n"
     "exit status: 0 when every test passes; 1 when one fails; 2 usage\n";
 
 static const char *const usage_check_dirs =
@@ -87,6 +91,7 @@ typedef struct ropts {
   const char *junit;             /* --junit */
   const char *expr;              /* check -e */
   bool verbose;                  /* -v */
+  bool no_cache;                 /* --no-cache */
   bool help;                     /* --help */
   const char **files;            /* positional arguments */
   int nfiles;                    /* how many */
@@ -119,6 +124,7 @@ static int parse(const char *cmd, int argc, char **argv, int from, ropts *o) {
     int *nlist = NULL;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) o->help = true;
     else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) o->verbose = true;
+    else if (strcmp(a, "--no-cache") == 0) o->no_cache = true;
     else if (strcmp(a, "--now") == 0) slot = &o->now;
     else if (strcmp(a, "--from") == 0) slot = &o->from;
     else if (strcmp(a, "--to") == 0) slot = &o->to;
@@ -247,6 +253,8 @@ int rules_rule_main(int argc, char **argv) {
     goto out;
   }
   kql_engine *e = make_engine(&o);
+  kql_cache *cache = backtest && !o.no_cache ? kql_cache_new() : NULL;
+  if (e) kql_engine_set_cache(e, cache);
   if (!e) {
     rc = EXIT_USAGE;
   } else if (eval) {
@@ -275,8 +283,16 @@ int rules_rule_main(int argc, char **argv) {
       render_rule(&d, path, path == o.files[0] ? r : other);
       rc = exit_for(st);
     }
+    if (o.verbose) {
+      uint64_t loads, bytes;
+      kql_cache_stats(cache, &loads, &bytes);
+      fprintf(stderr, "kql: table cache: %s, %llu pass%s over data files, %.1f MiB held\n",
+              cache ? "on" : "off", (unsigned long long)loads, loads == 1 ? "" : "es",
+              (double)bytes / 1048576.0);
+    }
   }
   kql_engine_free(e);
+  kql_cache_free(cache);
   kql_rule_free(r);
   kql_rule_free(other);
 out:
@@ -400,7 +416,10 @@ int rules_test_main(int argc, char **argv) {
   }
   if (o.nschemas) schemas = o.schemas[o.nschemas - 1];
   kql_test_summary sum;
-  int failed = kql_test_run((const char *const *)l.v, l.n, schemas, o.verbose, stdout, o.junit, &sum);
+  kql_cache *cache = o.no_cache ? NULL : kql_cache_new();
+  int failed = kql_test_run_cached((const char *const *)l.v, l.n, schemas, cache, o.verbose, stdout,
+                                   o.junit, &sum);
+  kql_cache_free(cache);
   pathlist_free(&l);
   free(o.files);
   return failed ? EXIT_QUERY : 0;

@@ -365,15 +365,10 @@ static void start_workers(scan_op *s, const char *path) {
   }
 }
 
-op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d) {
+/* A streaming scan of the columns 'used' of the table of 'n'. */
+static scan_op *stream_open(exec_ctx *x, const ast *n, const bool *used, kql_diag *d) {
   const bind_scan *sc = n->scan;
   const cat_table *t = sc->table;
-  if (!t->path) {
-    diag_set(d, KQL_ERR_IO, n->span, "table '%s' has a schema but no data file", t->name);
-    diag_hint(d, "put %s.json or %s.jsonl in a --data folder, or use --table %s=FILE", t->name,
-              t->name, t->name);
-    return NULL;
-  }
   jsonrd *rd = jsonrd_open(t->path, d);
   if (!rd) return NULL;
   scan_op *s = arena_alloc(x->a, sizeof *s);
@@ -386,7 +381,7 @@ op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d) {
   s->want = arena_alloc(x->a, sizeof(int) * (size_t)(t->ncols ? t->ncols : 1));
   for (int i = 0; i < t->ncols; i++) {
     for (int r = 0; r < EXEC_BATCH; r++) s->out->cols[i][r] = val_null(t->cols[i].type);
-    if (sc->used[i]) s->want[s->nwant++] = i;
+    if (used[i]) s->want[s->nwant++] = i;
   }
   s->names = arena_alloc(x->a, sizeof *s->names * (size_t)(s->nwant + 1));
   s->types = arena_alloc(x->a, sizeof *s->types * (size_t)(s->nwant + 1));
@@ -401,5 +396,248 @@ op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d) {
     s->jobs[i].vals = xmalloc(sizeof(kql_value) * JOB_ROWS * (size_t)(s->nwant ? s->nwant : 1));
   }
   if (s->fast) start_workers(s, t->path);
+  return s;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Scans of a cached table (catalog.h: the table cache)                                  */
+/* ------------------------------------------------------------------------------------ */
+
+/* Results of mem_load.  ORDER: none. */
+enum { LOAD_OK, LOAD_ERROR, LOAD_STREAM };
+
+/* Read the columns 'need' of the table of 'n' that 'm' does not hold yet, in one pass of
+** the streaming scan (a first pass also counts the rows).  LOAD_STREAM when they would pass
+** the memory limit or the file's rows changed: the query then streams the file. */
+static int mem_load(exec_ctx *x, const ast *n, cat_cache *cc, cat_mem *m, const bool *need,
+                    kql_diag *d) {
+  int ncols = m->ncols;
+  bool *want = arena_alloc(x->a, sizeof(bool) * (size_t)(ncols ? ncols : 1));
+  bool any = !m->rows_known;
+  for (int c = 0; c < ncols; c++) any |= want[c] = need[c] && !m->cols[c];
+  if (!any) return LOAD_OK;
+  scan_op *s = stream_open(x, n, want, d);
+  if (!s) return LOAD_ERROR;
+  cat_cache_count_load(cc);
+  uint64_t saved_bad = x->rows_bad;
+  char saved_first[sizeof x->bad_first];
+  memcpy(saved_first, x->bad_first, sizeof saved_first);
+  x->rows_bad = 0;
+  kql_value **v = arena_alloc(x->a, sizeof(kql_value *) * (size_t)(ncols ? ncols : 1));
+  size_t rows = 0, cap = 0, strs0 = arena_used(m->strs);
+  uint64_t limit = x->max_mem;
+  int rc = LOAD_OK;
+  batch *b;
+  exec_result r;
+  while ((r = scan_next(&s->base, &b)) == EXEC_BATCH_READY) {
+    if (x->cancel && *x->cancel) {
+      diag_nospan(d, KQL_ERR_RUNTIME, "query cancelled");
+      rc = LOAD_ERROR;
+      break;
+    }
+    size_t k = (size_t)b->nrows;
+    if (rows + k > cap) {
+      cap = cap ? cap * 2 : 4096;
+      while (cap < rows + k) cap *= 2;
+      for (int c = 0; c < ncols; c++)
+        if (want[c]) v[c] = xrealloc(v[c], sizeof(kql_value) * cap);
+    }
+    int nwant = 0;
+    for (int c = 0; c < ncols; c++) {
+      if (!want[c]) continue;
+      nwant++;
+      for (size_t i = 0; i < k; i++) v[c][rows + i] = val_copy(m->strs, b->cols[c][i]);
+    }
+    rows += k;
+    uint64_t held = (uint64_t)m->bytes + (uint64_t)rows * (uint64_t)nwant * sizeof(kql_value) +
+                    (uint64_t)(arena_used(m->strs) - strs0);
+    uint64_t loads, all; /* 'all' counts what 'm' held before this pass */
+    cat_cache_stats(cc, &loads, &all);
+    if (limit && all - m->bytes + held > limit) {
+      rc = LOAD_STREAM;
+      break;
+    }
+  }
+  if (rc == LOAD_OK && r == EXEC_ERROR) rc = LOAD_ERROR;
+  scan_close(&s->base);
+  uint64_t bad = x->rows_bad;
+  char bad_first[sizeof x->bad_first];
+  memcpy(bad_first, x->bad_first, sizeof bad_first);
+  x->rows_bad = saved_bad;
+  memcpy(x->bad_first, saved_first, sizeof saved_first);
+  if (rc == LOAD_OK && m->rows_known && rows != m->nrows) rc = LOAD_STREAM; /* changed underneath */
+  if (rc != LOAD_OK) {
+    for (int c = 0; c < ncols; c++)
+      if (want[c]) free(v[c]);
+    if (rc == LOAD_STREAM && !m->rows_known) {
+      cat_mem_kill(cc, m);
+      m->dead = false; /* kept, empty, so that later scans stream at once */
+      m->too_big = true;
+    }
+    return rc;
+  }
+  for (int c = 0; c < ncols; c++)
+    if (want[c]) {
+      m->cols[c] = v[c] ? v[c] : xmalloc(sizeof(kql_value));
+      m->bytes += rows * sizeof(kql_value);
+    }
+  m->bytes += arena_used(m->strs) - strs0;
+  m->nrows = rows;
+  m->rows_known = true;
+  if (bad && m->rows_bad == 0) memcpy(m->bad_first, bad_first, sizeof bad_first);
+  m->rows_bad += bad;
+  cat_cache_update(cc);
+  return LOAD_OK;
+}
+
+/* A scan served from a cached table. */
+typedef struct mem_op {
+  op base;             /* common head */
+  batch *out;          /* the batch handed on */
+  const cat_mem *m;    /* the table's rows */
+  int *want;           /* the columns to hand on */
+  int nwant;           /* how many */
+  const size_t *rows;  /* the rows of the window, in file order; NULL: every row */
+  size_t nrows;        /* rows to hand on */
+  size_t pos;          /* the next of them */
+} mem_op;
+
+static exec_result mem_next(op *o, batch **out) {
+  mem_op *s = (mem_op *)o;
+  if (s->pos >= s->nrows) return EXEC_DONE;
+  batch *b = s->out;
+  batch_clear(b);
+  size_t k = s->nrows - s->pos < EXEC_BATCH ? s->nrows - s->pos : EXEC_BATCH;
+  for (int w = 0; w < s->nwant; w++) {
+    int c = s->want[w];
+    const kql_value *src = s->m->cols[c];
+    kql_value *dst = b->cols[c];
+    if (s->rows)
+      for (size_t i = 0; i < k; i++) dst[i] = src[s->rows[s->pos + i]];
+    else
+      memcpy(dst, src + s->pos, k * sizeof *dst);
+  }
+  s->pos += k;
+  b->nrows = (int)k;
+  o->rows_out += k;
+  *out = b;
+  return EXEC_BATCH_READY;
+}
+
+static void mem_close(op *o) { batch_free(((mem_op *)o)->out); }
+
+static const op_vtab mem_vt = {"scan", mem_next, mem_close};
+
+static int cmp_key(const void *a, const void *b) {
+  const cat_key *x = a, *y = b;
+  if (x->t != y->t) return x->t < y->t ? -1 : 1;
+  return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int cmp_row(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Index the rows of 'm' by their window key: column 'col', or 'alt' (>= 0) where it is
+** null, as bind.c's window predicate reads them; rows with no key are left out (the
+** window never passes them). */
+static void mem_index(cat_cache *cc, cat_mem *m, int col, int alt) {
+  if (m->keys && m->key_col == col && m->key_alt == alt) return;
+  if (m->keys) m->bytes -= m->nrows * sizeof(cat_key);
+  free(m->keys);
+  m->keys = xmalloc(sizeof(cat_key) * (m->nrows ? m->nrows : 1));
+  m->nkeys = 0;
+  for (size_t r = 0; r < m->nrows; r++) {
+    const kql_value *v = &m->cols[col][r];
+    if (v->isnull && alt >= 0) v = &m->cols[alt][r];
+    if (v->isnull || v->type != KQL_T_DATETIME) continue;
+    m->keys[m->nkeys].t = v->u.i;
+    m->keys[m->nkeys++].row = r;
+  }
+  qsort(m->keys, m->nkeys, sizeof(cat_key), cmp_key);
+  m->key_col = col, m->key_alt = alt;
+  m->bytes += m->nrows * sizeof(cat_key);
+  cat_cache_update(cc);
+}
+
+/* The first index entry of 'm' whose key is >= 't'. */
+static size_t key_lower(const cat_mem *m, int64_t t) {
+  size_t lo = 0, hi = m->nkeys;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->keys[mid].t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* A scan of the table of 'n' served from cache 'cc', loading what it lacks; NULL with
+** '*stream' set when the table must be streamed instead, NULL with 'd' set on an error. */
+static op *mem_open(exec_ctx *x, const ast *n, cat_cache *cc, bool *stream, kql_diag *d) {
+  const bind_scan *sc = n->scan;
+  const cat_table *t = sc->table;
+  *stream = false;
+  cat_mem *m = cat_mem_get(cc, t);
+  if (!m || m->too_big) {
+    *stream = true;
+    return NULL;
+  }
+  int rc = mem_load(x, n, cc, m, sc->used, d);
+  if (rc != LOAD_OK) {
+    *stream = rc == LOAD_STREAM;
+    return NULL;
+  }
+  if (m->rows_bad) {
+    if (x->strict) {
+      diag_nospan(d, KQL_ERR_IO, "%s", m->bad_first);
+      return NULL;
+    }
+    if (x->rows_bad == 0) memcpy(x->bad_first, m->bad_first, sizeof x->bad_first);
+    x->rows_bad += m->rows_bad;
+  }
+  mem_op *s = arena_alloc(x->a, sizeof *s);
+  s->base.vt = &mem_vt;
+  s->base.node = n;
+  s->base.x = x;
+  s->m = m;
+  s->out = batch_new(x->a, t->ncols);
+  s->want = arena_alloc(x->a, sizeof(int) * (size_t)(t->ncols ? t->ncols : 1));
+  for (int i = 0; i < t->ncols; i++) {
+    for (int r = 0; r < EXEC_BATCH; r++) s->out->cols[i][r] = val_null(t->cols[i].type);
+    if (sc->used[i]) s->want[s->nwant++] = i;
+  }
+  s->nrows = m->nrows;
+  if (sc->has_win && env_long("KQL_CACHE_INDEX", 1) != 0) {
+    /* only the rows of the window: the where above the scan passes no others */
+    mem_index(cc, m, sc->win_col, sc->win_alt);
+    size_t a = key_lower(m, sc->win[0]);
+    size_t z = sc->win[1] == INT64_MAX ? m->nkeys : key_lower(m, sc->win[1] + 1);
+    if (z < a) z = a;
+    size_t *rows = arena_alloc(x->a, sizeof(size_t) * (z - a + 1));
+    for (size_t i = a; i < z; i++) rows[i - a] = m->keys[i].row;
+    qsort(rows, z - a, sizeof *rows, cmp_row); /* file order, as a streaming scan gives */
+    s->rows = rows;
+    s->nrows = z - a;
+  }
   return &s->base;
+}
+
+op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d) {
+  const bind_scan *sc = n->scan;
+  const cat_table *t = sc->table;
+  if (!t->path) {
+    diag_set(d, KQL_ERR_IO, n->span, "table '%s' has a schema but no data file", t->name);
+    diag_hint(d, "put %s.json or %s.jsonl in a --data folder, or use --table %s=FILE", t->name,
+              t->name, t->name);
+    return NULL;
+  }
+  cat_cache *cc = x->cat ? cat_get_cache(x->cat) : NULL;
+  if (cc) {
+    bool stream;
+    op *o = mem_open(x, n, cc, &stream, d);
+    if (o || !stream) return o;
+  }
+  scan_op *s = stream_open(x, n, sc->used, d);
+  return s ? &s->base : NULL;
 }

@@ -208,12 +208,48 @@ want_out_lacks "srv-jump-01"
 want_out_line "total:    9 runs, 4 suppressed, 1 fired, 1 alert"
 end
 
+# ---- the table cache: load once, evaluate many times ------------------------------------
+# tests/rules/cache (see its README): alerts worked out by hand at 03:00 (srv-a, rows with
+# Timestamp but no TimeGenerated), 04:00 (srv-c, a row on the run instant) and 06:00 (srv-b)
+CACHED=tests/rules/cache
+begin "rule backtest: the table is read once; the alerts of the hand-worked fixture"
+kql rule backtest $BURST --data $CACHED --from 2026-05-31T01:00:00Z --to 2026-05-31T07:00:00Z -v
+want_rc 0
+want_err_has "table cache: on, 1 pass over data files"
+want_out_line "2026-05-31T03:00:00Z  1 row -> 1 alert"
+want_out_line "    [1] Medium  3 failed network logons on srv-a from 10.0.0.5 (1 row)"
+want_out_line "2026-05-31T04:00:00Z  1 row -> 1 alert"
+want_out_line "        description: Accounts tried: [\"root\"], from 2026-05-31T03:30:00Z to 2026-05-31T04:00:00Z."
+want_out_line "2026-05-31T06:00:00Z  1 row -> 1 alert"
+want_out_line "        description: Accounts tried: [\"svc\",\"guest\"], from 2026-05-31T05:10:00Z to 2026-05-31T05:40:00Z."
+want_out_line "total:    7 runs, 0 suppressed, 3 fired, 3 alerts"
+end
+
+begin "rule backtest: with the cache = --no-cache (streaming every run), text and json, --compare"
+for args in "--format json" "--compare $TMP/burst_t1.yaml" "--data $CACHED --format json" "--data $CACHED --compare $TMP/burst_t1.yaml"; do
+  # shellcheck disable=SC2086
+  kql rule backtest $BURST --from 2026-05-18T00:00:00Z --to 2026-06-01T00:00:00Z $args
+  cp "$TMP/out" "$TMP/cached"
+  # shellcheck disable=SC2086
+  kql rule backtest $BURST --from 2026-05-18T00:00:00Z --to 2026-06-01T00:00:00Z $args --no-cache -v
+  want_rc 0
+  want_err_has "table cache: off, 0 passes"
+  cmp -s "$TMP/out" "$TMP/cached" || bad "$args: the cached backtest differs from --no-cache"
+done
+end
+
 # ---- kql test ---------------------------------------------------------------------------
 begin "test: the shipped rules' tests pass (with one expected failure)"
 kql test queries/tests
 want_rc 0
 want_out_line "10 passed, 0 failed (1 expected failure among the passed)"
 want_out_has "XFAIL queries/tests/failed_logon_burst.test.yaml:56: a wrong expectation fails with a diff (runner self-test) (failed, as expected)"
+end
+
+begin "test: the same verdicts with --no-cache (every test reads its files)"
+kql test queries/tests --no-cache
+want_rc 0
+want_out_line "10 passed, 0 failed (1 expected failure among the passed)"
 end
 
 begin "test: -v shows the diff of the expected failure"
