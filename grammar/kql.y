@@ -464,6 +464,7 @@ args:
   | STAR                          { $$ = parse_list1(p, parse_wildcard(p, @1)); }
   | exprs COMMA STAR              { $$ = parse_list_add(p, $1, parse_wildcard(p, @3)); }
   | pipe PIPE operator            { $$ = parse_list1(p, parse_pipe(p, $1, $3)); }
+  | source                        { $$ = parse_list1(p, $1); } /* toscalar(print x=1) */
   ;
 
 exprs:

@@ -65,7 +65,18 @@ typedef struct exec_window {
   size_t n;            /* rows */
   size_t cur;          /* the row being computed */
   int ncols;           /* values per row */
+  struct win_state *st; /* per call of row_number(start, restart), row_cumsum() and
+                        ** row_window_session(): what the previous row left (malloc'd) */
+  int nst;             /* how many */
 } exec_window;
+
+/* What a stateful window call carries from one row to the next. */
+typedef struct win_state {
+  const void *call;    /* the AST_CALL */
+  kql_value acc;       /* row_number: the last number; row_cumsum: the sum; row_window_session:
+                       ** the session's start */
+  kql_value last;      /* row_window_session: the previous row's value */
+} win_state;
 
 typedef struct op op;
 typedef struct op_vtab {

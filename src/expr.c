@@ -313,18 +313,85 @@ static kql_value eval_inlist(exec_ctx *x, arena *tmp, const ast *n, const batch 
   return val_bool(neg);
 }
 
-/* row_number(), prev(), next() over x->win, the operator's rows. */
+/* The state call 'n' left on the previous row of 'w' (zeroed on the first row). */
+static win_state *window_state(exec_window *w, const ast *n) {
+  for (int i = 0; i < w->nst; i++)
+    if (w->st[i].call == n) return &w->st[i];
+  w->st = xrealloc(w->st, sizeof *w->st * (size_t)(w->nst + 1));
+  win_state *s = &w->st[w->nst++];
+  memset(s, 0, sizeof *s);
+  s->call = n;
+  return s;
+}
+
+/* Argument 'i' of window call 'n' on the current row as a bool: false when absent. */
+static bool window_flag(exec_ctx *x, arena *tmp, const ast *n, int i, const batch *b, int row) {
+  if (n->list.n <= i) return false;
+  kql_value v;
+  expr_eval(x, tmp, n->list.v[i], b, row, &v);
+  v = undyn(tmp, v);
+  return !v.isnull && v.type == KQL_T_BOOL && v.u.b;
+}
+
+/* row_cumsum(term[, restart]): the running sum of 'term' over the rows so far, back to 0
+** where 'restart' is true; a null term adds nothing. */
+static kql_value window_cumsum(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row) {
+  win_state *s = window_state(x->win, n);
+  bool restart = x->win->cur == 0 || window_flag(x, tmp, n, 1, b, row);
+  bool real = n->type == KQL_T_REAL;
+  if (restart) s->acc = real ? val_real(0) : val_long(0);
+  kql_value v;
+  expr_eval(x, tmp, n->list.v[0], b, row, &v);
+  v = undyn(tmp, v);
+  if (!v.isnull) {
+    if (real) s->acc.u.r += is_realt(v.type) ? v.u.r : (double)v.u.i;
+    else if (v.type == KQL_T_BOOL) s->acc.u.i += v.u.b;
+    else s->acc.u.i = (int64_t)((uint64_t)s->acc.u.i + (uint64_t)(is_realt(v.type) ? (int64_t)v.u.r : v.u.i));
+  }
+  kql_value r = s->acc;
+  r.type = n->type;
+  return r;
+}
+
+/* row_window_session(expr, maxFromFirst, maxBetweenNeighbors[, restart]): the value that
+** started the current session; a row starts a new one when it is the first, 'restart' is
+** true, or it lies more than maxFromFirst after the session's start or more than
+** maxBetweenNeighbors after the previous row.  A null value starts nothing and gives null. */
+static kql_value window_session(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row) {
+  win_state *s = window_state(x->win, n);
+  kql_value v, first, near;
+  expr_eval(x, tmp, n->list.v[0], b, row, &v);
+  expr_eval(x, tmp, n->list.v[1], b, row, &first);
+  expr_eval(x, tmp, n->list.v[2], b, row, &near);
+  bool restart = window_flag(x, tmp, n, 3, b, row);
+  if (v.isnull) return val_null(n->type);
+  bool fresh = restart || x->win->cur == 0 || s->acc.isnull || s->acc.type != v.type || s->last.type != v.type ||
+               (!first.isnull && v.u.i - s->acc.u.i > first.u.i) ||
+               (!near.isnull && v.u.i - s->last.u.i > near.u.i);
+  if (fresh) s->acc = v;
+  s->last = v;
+  return s->acc;
+}
+
+/* row_number(), row_cumsum(), row_window_session(), prev(), next() over x->win, the
+** operator's rows (computed in order: the stateful ones carry state from row to row). */
 static kql_value eval_window(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row) {
   exec_window *w = x->win;
   if (!w) return val_null(n->type);
-  if (n->fn->name[0] == 'r') { /* row_number([start]) */
+  if (strcmp(n->fn->name, "row_cumsum") == 0) return window_cumsum(x, tmp, n, b, row);
+  if (strcmp(n->fn->name, "row_window_session") == 0) return window_session(x, tmp, n, b, row);
+  if (n->fn->name[0] == 'r') { /* row_number([start[, restart]]) */
     int64_t start = 1;
     if (n->list.n) {
       kql_value s;
       expr_eval(x, tmp, n->list.v[0], b, row, &s);
       if (!s.isnull && (s.type == KQL_T_LONG || s.type == KQL_T_INT)) start = s.u.i;
     }
-    return val_long(start + (int64_t)w->cur);
+    if (n->list.n < 2) return val_long(start + (int64_t)w->cur);
+    win_state *s = window_state(w, n);
+    if (w->cur == 0 || window_flag(x, tmp, n, 1, b, row)) s->acc = val_long(start);
+    else s->acc.u.i++;
+    return s->acc;
   }
   int64_t off = 1;
   if (n->list.n > 1) {

@@ -386,6 +386,42 @@ void f_todynamic(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   *out = json_value_to_dynamic(c->tmp, v);
 }
 
+kql_type ty_b64_fromarray(ast **a, int n, const char **e) {
+  return fn_sig(a, n, "d", KQL_T_STRING, "base64_encode_fromarray() expects a dynamic array of bytes", e);
+}
+
+kql_type ty_guid0(ast **a, int n, const char **e) {
+  (void)a, (void)n, (void)e;
+  return KQL_T_GUID;
+}
+
+/* row_cumsum(term[, restart]): long for whole numbers and bools, real otherwise. */
+kql_type ty_row_cumsum(ast **a, int n, const char **e) {
+  kql_type t = a[0]->type;
+  if (n > 1 && a[1]->type != KQL_T_BOOL && a[1]->type != KQL_T_NULL && a[1]->type != KQL_T_DYNAMIC) {
+    *e = "row_cumsum() expects a bool as its restart argument";
+    return KQL_T_COUNT_;
+  }
+  if (t == KQL_T_REAL || t == KQL_T_DECIMAL) return KQL_T_REAL;
+  if (val_is_numeric(t) || t == KQL_T_BOOL || t == KQL_T_NULL || t == KQL_T_DYNAMIC) return KQL_T_LONG;
+  *e = "row_cumsum() expects a number";
+  return KQL_T_COUNT_;
+}
+
+/* row_window_session(expr, maxDistanceFromFirst, maxDistanceBetweenNeighbors[, restart]):
+** a datetime (or timespan) and two timespans; the result has the type of 'expr'. */
+kql_type ty_row_window_session(ast **a, int n, const char **e) {
+  kql_type t = a[0]->type;
+  bool ok = t == KQL_T_DATETIME || t == KQL_T_TIMESPAN;
+  for (int i = 1; i < 3 && ok; i++) ok = a[i]->type == KQL_T_TIMESPAN || a[i]->type == KQL_T_NULL;
+  if (ok && n > 3) ok = a[3]->type == KQL_T_BOOL || a[3]->type == KQL_T_DYNAMIC;
+  if (!ok) {
+    *e = "row_window_session() expects a datetime, two timespans and an optional bool";
+    return KQL_T_COUNT_;
+  }
+  return t;
+}
+
 /* range(start, stop[, step]): a dynamic array of numbers, datetimes or timespans, at most
 ** 1,048,576 elements (Kusto's limit); step defaults to 1 (or 1h for datetimes). */
 kql_type ty_range_array(ast **a, int n, const char **e) {

@@ -703,15 +703,13 @@ static bool valid_utf8(const unsigned char *p, size_t n) {
   return true;
 }
 
-/* base64_decode_tostring(): null ("") for text that is not base64 or bytes that are not
-** UTF-8. */
-void f_base64_decode_tostring(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
-  (void)n;
-  kql_value s = fn_text(c, a[0]);
-  unsigned char *o = arena_alloc(c->tmp, s.u.s.n / 4 * 3 + 4);
-  size_t k = 0, q = 0, pad = 0;
+/* The bytes base64 text 's' stands for, into '*o' (in 'c->tmp') and '*k'; false when it is
+** not base64, padding included (Kusto gives null for "S3VzdG8", "S3VzdG8=" without its '='). */
+static bool b64_decode(fn_ctx *c, kql_value s, unsigned char **o, size_t *k) {
+  unsigned char *p = *o = arena_alloc(c->tmp, s.u.s.n / 4 * 3 + 4);
+  size_t q = 0, pad = 0;
   uint32_t acc = 0;
-  *out = val_str("", 0);
+  *k = 0;
   for (size_t i = 0; i < s.u.s.n; i++) {
     char ch = s.u.s.p[i];
     const char *hit = ch ? strchr(b64, ch) : NULL;
@@ -719,18 +717,82 @@ void f_base64_decode_tostring(fn_ctx *c, const kql_value *a, int n, kql_value *o
       pad++;
       continue;
     }
-    if (!hit || pad) return;
+    if (!hit || pad) return false;
     acc = acc << 6 | (uint32_t)(hit - b64);
     if (++q == 4) {
-      o[k++] = (unsigned char)(acc >> 16), o[k++] = (unsigned char)(acc >> 8), o[k++] = (unsigned char)acc;
+      p[(*k)++] = (unsigned char)(acc >> 16), p[(*k)++] = (unsigned char)(acc >> 8), p[(*k)++] = (unsigned char)acc;
       q = 0, acc = 0;
     }
   }
-  if (q == 1 || (q + pad) % 4 != 0) return;
-  if (q == 2) o[k++] = (unsigned char)(acc >> 4);
-  if (q == 3) o[k++] = (unsigned char)(acc >> 10), o[k++] = (unsigned char)(acc >> 2);
-  if (!valid_utf8(o, k)) return;
+  if (q == 1 || (q + pad) % 4 != 0) return false;
+  if (q == 2) p[(*k)++] = (unsigned char)(acc >> 4);
+  if (q == 3) p[(*k)++] = (unsigned char)(acc >> 10), p[(*k)++] = (unsigned char)(acc >> 2);
+  return true;
+}
+
+/* base64_decode_tostring(): null ("") for text that is not base64 or bytes that are not
+** UTF-8. */
+void f_base64_decode_tostring(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  unsigned char *o;
+  size_t k;
+  *out = val_str("", 0);
+  if (!b64_decode(c, fn_text(c, a[0]), &o, &k) || !valid_utf8(o, k)) return;
   *out = val_str((const char *)o, k);
+}
+
+/* base64_decode_toarray(): the decoded bytes as a dynamic array of longs 0..255; null for
+** text that is not base64 (any bytes are fine, UTF-8 or not). */
+void f_base64_decode_toarray(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  unsigned char *o;
+  size_t k;
+  *out = val_null(KQL_T_DYNAMIC);
+  if (a[0].isnull || !b64_decode(c, fn_text(c, a[0]), &o, &k)) return;
+  kql_value *v = arena_alloc(c->tmp, sizeof *v * (k ? k : 1));
+  for (size_t i = 0; i < k; i++) v[i] = val_long(o[i]);
+  *out = json_make_array(c->tmp, v, k);
+}
+
+/* base64_encode_fromarray(): the base64 text of a dynamic array of bytes; null when the
+** argument is not an array or an element is not a whole number 0..255 (an empty array
+** gives ""). */
+void f_base64_encode_fromarray(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  kql_value *el;
+  *out = val_null(KQL_T_STRING);
+  if (a[0].isnull || a[0].type != KQL_T_DYNAMIC || json_dyn_kind(a[0]) != JSON_K_ARRAY) return;
+  size_t k = json_dyn_elements(c->tmp, a[0], false, &el);
+  char *bytes = arena_alloc(c->tmp, k ? k : 1);
+  for (size_t i = 0; i < k; i++) {
+    kql_value v = json_dyn_scalar(c->tmp, el[i]);
+    if (v.isnull || v.type != KQL_T_LONG || v.u.i < 0 || v.u.i > 255) return;
+    bytes[i] = (char)v.u.i;
+  }
+  kql_value s = val_str(bytes, k);
+  f_base64_encode_tostring(c, &s, 1, out);
+}
+
+/* new_guid(): a random (version 4) guid, a new one for every call. */
+void f_new_guid(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)a, (void)n;
+  unsigned char r[16];
+  uint64_t st = c->rng && *c->rng ? *c->rng : (uint64_t)c->now ^ (uint64_t)(uintptr_t)out;
+  for (int i = 0; i < 16; i += 8) {
+    st += UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t z = st;
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    z ^= z >> 31;
+    memcpy(r + i, &z, 8);
+  }
+  if (c->rng) *c->rng = st;
+  r[6] = (unsigned char)((r[6] & 0x0F) | 0x40); /* version 4 */
+  r[8] = (unsigned char)((r[8] & 0x3F) | 0x80); /* RFC 4122 variant */
+  char *g = arena_alloc(c->tmp, 37);
+  snprintf(g, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2],
+           r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+  *out = val_strtype(KQL_T_GUID, g, 36);
 }
 
 /* ---- parse_url, parse_path, parse_command_line, parse_csv ---- */

@@ -93,6 +93,7 @@ static exec_result project_next(op *o, batch **out) {
 static void project_close(op *o) {
   project_op *p = (project_op *)o;
   free(p->win.rows);
+  free(p->win.st);
   arena_free(p->keep);
   batch_free(p->out);
 }
