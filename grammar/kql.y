@@ -101,6 +101,7 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token <op> EXTERNALDATA "externaldata"
 %token <op> VIEW "view"
 %token <op> MVAPPLY "mv-apply"
+%token <op> MAKESERIES "make-series"
 %token <op> OPTNAME "option name"
 %token <op> PATTERN "column pattern"
 %token <op> WITH "with"
@@ -140,6 +141,8 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %type <node> funcdef param option optvalue joinkey mvitem parseelem unionsrc reorderkey subops
 %type <list> stmts items sortkeys args exprs opts params paramlist joinkeys mvitems
 %type <list> parseelems unionsrcs names reorderkeys coldecls fnbody tuple
+%type <list> msaggs msbounds
+%type <node> msagg msaxis
 %type <str> name
 %type <op> order nulls
 
@@ -253,6 +256,10 @@ operator:
                                   { $$ = parse_mvapply(p, @$, $2, $3, NULL, $6); }
   | MVAPPLY opts mvitems name expr ON LPAREN subops RPAREN
                                   { $$ = parse_mvapply(p, @$, $2, $3, $5, $8); }
+  | MAKESERIES opts msaggs ON expr msaxis
+                                  { $$ = parse_makeseries(p, @$, $2, $3, $5, $6, NULL); }
+  | MAKESERIES opts msaggs ON expr msaxis BY items
+                                  { $$ = parse_makeseries(p, @$, $2, $3, $5, $6, &$8); }
   | MVEXPAND opts mvitems         { $$ = parse_mvexpand(p, @$, $2, $3, NULL); }
   | MVEXPAND opts mvitems name expr
                                   { $$ = parse_mvexpand_limit(p, @$, $2, $3, $4, @4, $5); }
@@ -283,6 +290,29 @@ operator:
   | DISTINCT opts STAR            { $$ = parse_distinct_star(p, @$); }
   | UNSUPPORTED                   { parse_unsupported(p, @1); YYABORT; }
   | BADOP                         { parse_bad_operator(p, @1); YYABORT; }
+  ;
+
+/* make-series: Agg [default = v], ...; the axis: from/to/step words, or in range(a, b, c) */
+msaggs:
+    msagg                         { $$ = parse_list1(p, $1); }
+  | msaggs COMMA msagg            { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+msagg:
+    item                          { $$ = parse_msagg(p, @$, $1, NULL, @1, NULL); }
+  | item name ASSIGN expr         { $$ = parse_msagg(p, @$, $1, $2, @2, $4); }
+  ;
+
+msaxis:
+    msbounds                      { $$ = parse_msaxis(p, @$, $1); }
+  | INOP name LPAREN args RPAREN  { $$ = parse_msrange(p, @$, $1, @1, $2, @2, $4); }
+  ;
+
+msbounds:
+    name expr                     { $$ = parse_list1(p, parse_option(p, @$, @1, $2)); }
+  | TO expr                       { $$ = parse_list1(p, parse_option(p, @$, @1, $2)); }
+  | msbounds name expr            { $$ = parse_list_add(p, $1, parse_option(p, (kql_span){@2.start, @3.end}, @2, $3)); }
+  | msbounds TO expr              { $$ = parse_list_add(p, $1, parse_option(p, (kql_span){@2.start, @3.end}, @2, $3)); }
   ;
 
 subops:

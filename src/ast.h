@@ -51,6 +51,10 @@ typedef enum ast_kind {
   AST_OPTION,     /* name = a: an operator option such as kind=inner or hint.strategy=shuffle */
   AST_MVAPPLY,    /* like mv-expand (opts, list, a: limit), b: the subquery run per row */
   AST_APPLYSRC,   /* the rows a mv-apply subquery reads (its bottom 'in') */
+  AST_MAKESERIES, /* opts, list: aggregates (AST_ASSIGN or call), a: axis, b: AST_RANGE of the
+                     bounds (a from, b to, c step; NULL when not given; flags 1 for 'in
+                     range(...)'), c: its list holds each aggregate's default (NULL: 0),
+                     by: group keys */
   /* scalar expressions */
   AST_LIT,        /* lit */
   AST_NAME,       /* name: column, scalar let or (unbound) */

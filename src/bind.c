@@ -12,6 +12,7 @@
 #include "bind.h"
 #include "csv.h"
 #include "func/func.h"
+#include "func/series.h"
 
 #define BIND_MAX_DEPTH 400 /* nesting beyond this is an error, not a stack overflow */
 
@@ -79,6 +80,7 @@ bool bind_is_tabular(const ast *n) {
   case AST_RANGE:
   case AST_EXTERNALDATA:
   case AST_MVAPPLY:
+  case AST_MAKESERIES:
   case AST_APPLYSRC: return true;
   default: return false;
   }
@@ -170,6 +172,8 @@ static const char *item_name(binder *b, const ast *it, const bind_rel *out, cons
     return name;
   }
   const char *name = expr_name(b, e);
+  if (name && in && out != in && rel_find(in, name) >= 0)
+    return name; /* extend todatetime(X) replaces X, as Kusto does */
   if (name) {
     const char *base = name;
     for (int k = 1; rel_find(out, name) >= 0 || (in && rel_find(in, name) >= 0); k++)
@@ -632,6 +636,53 @@ static bind_rel *bind_source(binder *b, ast *n) {
   return r;
 }
 
+/* Items that call a function returning several values (series_stats(x), (a, b, ...) =
+** series_fit_line(x)) become one item per value, f(x)[i] converted to the value's type, named
+** by the tuple, else (the first) by the item's name, else f_x_suffix as Kusto names them.
+** Run before the output relation is sized. */
+static bool expand_outputs(binder *b, ast *n) {
+  ast_list items = {0};
+  for (int i = 0; i < n->list.n; i++) {
+    ast *it = n->list.v[i];
+    ast *e = it->kind == AST_ASSIGN ? it->a : it;
+    int k = 0;
+    const fn_output *o = e->kind == AST_CALL && !find_let(b, e->name) ? fn_outputs(e->name, &k) : NULL;
+    if (!o) {
+      if (it->kind == AST_ASSIGN && it->by.n > 1)
+        return fail(b, KQL_ERR_BIND, it->span, "%s", "only a function that returns several values can be assigned to a tuple");
+      ast_push(b->a, &items, it);
+      continue;
+    }
+    if (it->by.n > k) {
+      diag_set(b->d, KQL_ERR_BIND, it->span, "'%s' returns %d values, the tuple names %d", e->name, k, it->by.n);
+      return false;
+    }
+    const char *arg = e->list.n ? expr_name(b, e->list.v[0]) : NULL;
+    for (int j = 0; j < k; j++) {
+      const char *name = j < it->by.n ? it->by.v[j]->name
+                         : j == 0 && it->kind == AST_ASSIGN ? it->name
+                         : arena_printf(b->a, "%s_%s%s%s", e->name, arg ? arg : "", arg ? "_" : "", o[j].suffix);
+      ast *idx = ast_new(b->a, AST_INDEX, e->span), *lit = ast_new(b->a, AST_LIT, e->span);
+      lit->lit = val_long(j);
+      lit->type = KQL_T_LONG;
+      idx->a = e;
+      idx->b = lit;
+      ast *v = idx;
+      if (o[j].type != KQL_T_DYNAMIC) {
+        v = ast_new(b->a, AST_CALL, e->span);
+        v->name = o[j].type == KQL_T_LONG ? "tolong" : "toreal";
+        ast_push(b->a, &v->list, idx);
+      }
+      ast *as = ast_new(b->a, AST_ASSIGN, it->span);
+      as->name = name;
+      as->a = v;
+      ast_push(b->a, &items, as);
+    }
+  }
+  n->list = items;
+  return true;
+}
+
 /* Bind the items of project/extend/distinct into 'out'. */
 static bool bind_items(binder *b, ast *n, bind_rel *in, bind_rel *out, bool extend) {
   const char **assigned = arena_alloc(b->a, sizeof(char *) * (size_t)(n->list.n ? n->list.n : 1));
@@ -909,6 +960,107 @@ static bind_rel *bind_summarize(binder *b, ast *n, bind_rel *in) {
   n->opts = (ast_list){0};
   bind_rel *out = rel_new(b, items.n);
   if (!bind_items(b, n, mid, out, false)) return NULL;
+  return out;
+}
+
+/* A make-series bound ('what': from, to, step or default): bound against 'in', a constant. */
+static bool series_const(binder *b, ast *e, bind_rel *in, const char *what) {
+  if (!bind_expr(b, e, in)) return false;
+  if (!is_constant(e))
+    return fail(b, KQL_ERR_BIND, e->span, "make-series expects a constant %s, not an expression over columns", what);
+  return true;
+}
+
+static const char *option(const ast *n, const char *name);
+
+/* make-series Aggs on Axis [from F] [to T] step S [by Keys]: the by-columns, one dynamic
+** array per aggregate, then the axis as a dynamic array.  The aggregates keep their own type
+** in their call node (the operator builds each bin's value from it). */
+static bind_rel *bind_makeseries(binder *b, ast *n, bind_rel *in) {
+  const char *kind = option(n, "kind");
+  if (kind && strcmp(kind, "nonempty") != 0) {
+    fail(b, KQL_ERR_BIND, n->opts.v[0]->span, "make-series kind='%s' is unknown; kind=nonempty is the one kind", kind);
+    return NULL;
+  }
+  for (int i = 0; i < n->opts.n; i++)
+    if (strcmp(n->opts.v[i]->name, "kind") != 0 && strncmp(n->opts.v[i]->name, "hint.", 5) != 0) {
+      fail(b, KQL_ERR_BIND, n->opts.v[i]->span, "make-series has no option '%s'", n->opts.v[i]->name);
+      return NULL;
+    }
+  bind_rel *out = rel_new(b, n->by.n + n->list.n + 1);
+  int ncol = 0;
+  b->nslots = 0;
+  if (!bind_group_items(b, &n->by, in, out, &ncol, false)) return NULL;
+  for (int i = 0; i < n->by.n; i++)
+    if (n->by.v[i]->type == KQL_T_DYNAMIC) {
+      fail(b, KQL_ERR_TYPE, n->by.v[i]->a->span, "%s", "cannot group by a dynamic value");
+      return NULL;
+    }
+  int first = out->n;
+  for (int i = 0; i < n->list.n; i++) {
+    ast *it = n->list.v[i], *e = it->kind == AST_ASSIGN ? it->a : it;
+    const fn_def *f = e->kind == AST_CALL ? fn_lookup(e->name) : NULL;
+    if (f && (f->flags & FN_ARGMAX)) {
+      fail(b, KQL_ERR_BIND, e->span, "make-series cannot use '%s': it returns several columns", f->name);
+      return NULL;
+    }
+    if (!has_agg(e) && it->kind == AST_ASSIGN) {
+      /* C = -1: Kusto puts the value in every bin with rows (take_any of it) */
+      ast *call = ast_new(b->a, AST_CALL, e->span);
+      call->name = "take_any";
+      ast_push(b->a, &call->list, e);
+      it->a = call;
+    }
+  }
+  if (!bind_group_items(b, &n->list, in, out, &ncol, true)) return NULL;
+  n->slot = b->nslots;
+  for (int i = 0; i < n->list.n; i++) {
+    ast *call = n->list.v[i]->a;
+    kql_type t = call->type;
+    if (!val_is_numeric(t) && t != KQL_T_TIMESPAN && t != KQL_T_DATETIME && t != KQL_T_BOOL &&
+        t != KQL_T_NULL) {
+      diag_set(b->d, KQL_ERR_TYPE, call->span, "make-series needs aggregates with numeric results; '%s' returns %s",
+               call->fn->name, type_name(t));
+      return NULL;
+    }
+    ast *def = n->c->list.v[i];
+    if (def && !series_const(b, def, in, "default")) return NULL;
+    out->cols[first + i].type = KQL_T_DYNAMIC;
+  }
+  /* the axis and its bounds */
+  ast *axis = n->a, *r = n->b;
+  if (!bind_expr(b, axis, in)) return NULL;
+  kql_type at = axis->type;
+  bool timeaxis = at == KQL_T_DATETIME || at == KQL_T_TIMESPAN;
+  if (!timeaxis && !val_is_numeric(at)) {
+    diag_set(b->d, KQL_ERR_TYPE, axis->span, "the make-series axis must be a datetime, timespan or number, not %s",
+             type_name(at));
+    return NULL;
+  }
+  if ((r->a && !series_const(b, r->a, in, "'from'")) || (r->b && !series_const(b, r->b, in, "'to'")) ||
+      !series_const(b, r->c, in, "'step'"))
+    return NULL;
+  for (int k = 0; k < 2; k++) {
+    ast *e = k ? r->b : r->a;
+    if (e && e->type != KQL_T_NULL && (timeaxis ? e->type != at : !val_is_numeric(e->type))) {
+      diag_set(b->d, KQL_ERR_TYPE, e->span, "make-series '%s' must be of the axis type %s, not %s",
+               k ? "to" : "from", type_name(at), type_name(e->type));
+      return NULL;
+    }
+  }
+  kql_type st = r->c->type;
+  if (timeaxis ? st != KQL_T_TIMESPAN : !val_is_numeric(st)) {
+    diag_set(b->d, KQL_ERR_TYPE, r->c->span, "make-series 'step' must be %s, not %s",
+             timeaxis ? "a timespan" : "a number", type_name(st));
+    return NULL;
+  }
+  const char *name = expr_name(b, axis);
+  if (!name) name = arena_printf(b->a, "Column%d", ++ncol);
+  if (rel_find(out, name) >= 0) {
+    diag_set(b->d, KQL_ERR_BIND, axis->span, "a column with the name '%s' is already declared", name);
+    return NULL;
+  }
+  rel_put(out, name, KQL_T_DYNAMIC, NULL, 0);
   return out;
 }
 
@@ -1910,12 +2062,14 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     break;
   case AST_PROJECT:
     b->window = false;
+    if (!expand_outputs(b, n)) return NULL;
     out = rel_new(b, n->list.n);
     if (!bind_items(b, n, in, out, false)) return NULL;
     if (b->window) n->flags |= 0x400; /* row_number/prev/next: run over all rows at once */
     break;
   case AST_EXTEND:
     b->window = false;
+    if (!expand_outputs(b, n)) return NULL;
     out = rel_new(b, in->n + n->list.n);
     memcpy(out->cols, in->cols, sizeof(bind_col) * (size_t)in->n);
     out->n = in->n;
@@ -1923,6 +2077,7 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     if (b->window) n->flags |= 0x400;
     break;
   case AST_SUMMARIZE: out = bind_summarize(b, n, in); break;
+  case AST_MAKESERIES: out = bind_makeseries(b, n, in); break;
   case AST_TAKE:
     if (!const_count(b, n->a, in, n->kind == AST_TAKE ? "take" : "top")) return NULL;
     out = in;

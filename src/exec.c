@@ -76,6 +76,7 @@ static op *build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_EXTEND: return op_project_new(x, n, child);
   case AST_SUMMARIZE:
   case AST_DISTINCT: return op_summarize_new(x, n, child);
+  case AST_MAKESERIES: return op_makeseries_new(x, n, child);
   case AST_TAKE: return op_take_new(x, n, child);
   case AST_SORT:
   case AST_TOP: return op_sort_new(x, n, child);
@@ -291,6 +292,7 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step, const
   case AST_TOP:
   case AST_COUNT: fputs("  [blocking: reads all input, then emits]", out); break;
   case AST_DISTINCT: fputs("  [blocking: keeps one row per distinct value]", out); break;
+  case AST_MAKESERIES: fputs("  [blocking: reads all input, then emits one row of series per group]", out); break;
   case AST_RENDER: fputs("  [accepted; kql leaves the result unchanged]", out); break;
   case AST_SAMPLE: fputs("  [kql takes the first rows, not a random sample]", out); break;
   case AST_EVALUATE:

@@ -142,6 +142,7 @@ KQL_INTERNAL op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d);
 KQL_INTERNAL op *op_where_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_project_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_summarize_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_makeseries_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_take_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_sort_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_count_new(exec_ctx *x, const ast *n, op *child);

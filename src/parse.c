@@ -92,7 +92,7 @@ static const struct {
     {"parse-where", TOK_PARSE}, {"render", TOK_RENDER}, {"serialize", TOK_SERIALIZE},
     {"as", TOK_AS},           {"getschema", TOK_GETSCHEMA}, {"sample", TOK_SAMPLE},
     {"invoke", TOK_INVOKE},   {"evaluate", TOK_EVALUATE}, {"mv-apply", TOK_MVAPPLY},
-    {"mvapply", TOK_MVAPPLY},
+    {"mvapply", TOK_MVAPPLY}, {"make-series", TOK_MAKESERIES},
 };
 
 /* Tabular sources that start a statement. */
@@ -112,7 +112,7 @@ static const char *const option_names[] = {
 
 /* Kusto's other tabular operators: recognised, and rejected as not supported yet. */
 static const char *const unsupported_ops[] = {
-    "consume", "extend-columns", "externaldata", "facet", "find", "fork", "make-series",
+    "consume", "extend-columns", "externaldata", "facet", "find", "fork",
     "parse-kv", "partition", "print", "project-smart", "range",
     "reduce", "sample-distinct", "scan", "search", "top-hitters", "top-nested",
     "macro-expand", "graph-match", "make-graph",
@@ -220,7 +220,7 @@ int lex_note(kql_lexer *lx, int tok) {
   switch (tok) {
   case TOK_JOIN: case TOK_LOOKUP: case TOK_UNION: case TOK_SUMMARIZE: case TOK_MVEXPAND:
   case TOK_PARSE: case TOK_TAKE: case TOK_DISTINCT: case TOK_EVALUATE: case TOK_MVAPPLY:
-  case TOK_AS:
+  case TOK_AS: case TOK_MAKESERIES:
     lx->opts = 1;
     break;
   case TOK_OPTNAME: lx->opts = lx->opts ? 2 : 0; break;
@@ -743,6 +743,83 @@ ast *parse_mvexpand(kql_parser *p, kql_span sp, ast_list opts, ast_list items, a
   n->opts = opts;
   n->list = items;
   n->a = limit;
+  return n;
+}
+
+ast *parse_msagg(kql_parser *p, kql_span sp, ast *item, const char *word, kql_span wordsp,
+                 ast *def) {
+  (void)word;
+  if (def && !word_is(p, wordsp, "default") && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, wordsp, "unexpected '%s' after a make-series aggregate, expected 'default'",
+             span_text(p, wordsp));
+  ast *n = ast_new(p->a, AST_OPTION, sp);
+  n->name = "default";
+  n->a = item;
+  n->b = def;
+  return n;
+}
+
+/* The bounds node of make-series: an AST_RANGE with a: from, b: to, c: step (NULL when not
+** given).  'bounds' holds AST_OPTION nodes named by their word. */
+ast *parse_msaxis(kql_parser *p, kql_span sp, ast_list bounds) {
+  ast *n = ast_new(p->a, AST_RANGE, sp);
+  for (int i = 0; i < bounds.n; i++) {
+    ast *o = bounds.v[i];
+    ast **slot = strcmp(o->name, "from") == 0 ? &n->a
+                 : strcmp(o->name, "to") == 0 ? &n->b
+                 : strcmp(o->name, "step") == 0 ? &n->c : NULL;
+    kql_span wsp = {o->span.start, o->span.start + (uint32_t)strlen(o->name)};
+    if (!slot) {
+      if (first_error(p))
+        diag_set(p->diag, KQL_ERR_SYNTAX, wsp, "unexpected '%s' in make-series, expected 'from', 'to', 'step' or 'by'", o->name);
+      return n;
+    }
+    if (*slot) {
+      if (first_error(p)) diag_set(p->diag, KQL_ERR_SYNTAX, wsp, "'%s' is given twice in make-series", o->name);
+      return n;
+    }
+    *slot = o->a;
+  }
+  if (!n->c && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "%s", "make-series needs 'step' after the axis column");
+  return n;
+}
+
+ast *parse_msrange(kql_parser *p, kql_span sp, int op, kql_span opsp, const char *fn, kql_span fnsp,
+                   ast_list args) {
+  (void)fn;
+  ast *n = ast_new(p->a, AST_RANGE, sp);
+  if (op != OP_IN) {
+    if (first_error(p)) diag_set(p->diag, KQL_ERR_SYNTAX, opsp, "unexpected '%s' in make-series, expected 'in range(...)'", span_text(p, opsp));
+    return n;
+  }
+  if (!word_is(p, fnsp, "range")) {
+    if (first_error(p)) diag_set(p->diag, KQL_ERR_SYNTAX, fnsp, "expected 'range' after 'in' in make-series, got '%s'", span_text(p, fnsp));
+    return n;
+  }
+  if (args.n != 3) {
+    if (first_error(p)) diag_set(p->diag, KQL_ERR_SYNTAX, sp, "%s", "make-series expects 'in range(start, stop, step)'");
+    return n;
+  }
+  n->a = args.v[0];
+  n->b = args.v[1];
+  n->c = args.v[2];
+  n->flags = 1; /* the stop is inclusive and bins are aligned as bin() aligns them */
+  return n;
+}
+
+ast *parse_makeseries(kql_parser *p, kql_span sp, ast_list opts, ast_list aggs, ast *axis,
+                      ast *bounds, ast_list *by) {
+  ast *n = ast_new(p->a, AST_MAKESERIES, sp);
+  n->opts = opts;
+  n->a = axis;
+  n->b = bounds;
+  n->c = ast_new(p->a, AST_QUERY, sp); /* the defaults, one per aggregate (NULL: none) */
+  for (int i = 0; i < aggs.n; i++) {
+    ast_push(p->a, &n->list, aggs.v[i]->a);
+    ast_push(p->a, &n->c->list, aggs.v[i]->b);
+  }
+  if (by) n->by = *by;
   return n;
 }
 

@@ -69,6 +69,15 @@ KQL_INTERNAL ast *parse_join(kql_parser *p, kql_span sp, ast_kind k, ast_list op
                              ast_list keys);
 KQL_INTERNAL ast *parse_mvexpand(kql_parser *p, kql_span sp, ast_list opts, ast_list items,
                                  ast *limit);
+/* make-series: one aggregate with its default; the axis bounds (from/to/step words, or
+** 'in range(start, stop, step)'); the operator (see AST_MAKESERIES in ast.h). */
+KQL_INTERNAL ast *parse_msagg(kql_parser *p, kql_span sp, ast *item, const char *word,
+                              kql_span wordsp, ast *def);
+KQL_INTERNAL ast *parse_msaxis(kql_parser *p, kql_span sp, ast_list bounds);
+KQL_INTERNAL ast *parse_msrange(kql_parser *p, kql_span sp, int op, kql_span opsp,
+                                const char *fn, kql_span fnsp, ast_list args);
+KQL_INTERNAL ast *parse_makeseries(kql_parser *p, kql_span sp, ast_list opts, ast_list aggs,
+                                   ast *axis, ast *bounds, ast_list *by);
 KQL_INTERNAL ast *parse_mvapply(kql_parser *p, kql_span sp, ast_list opts, ast_list items,
                                 ast *limit, ast *sub);
 KQL_INTERNAL ast *parse_mvexpand_limit(kql_parser *p, kql_span sp, ast_list opts, ast_list items,

@@ -557,9 +557,36 @@ static const error_case bad_operators[] = {
 };
 ERROR_TEST(unknown_operator_after_a_pipe_suggests_the_closest, bad_operators)
 
+static const tree_case makeseries[] = {
+    {"T | make-series c=count() default=1 on t from 0 to 10 step 2 by k",
+     "(make-series (name T) (name t) (range (lit long 0) (lit long 10) (lit long 2)) "
+     "(query (lit long 1)) (assign c (call count)) (by (name k)))"},
+    {"T | make-series avg(x) on t in range(1, 2, 1)",
+     "(make-series (name T) (name t) (range (lit long 1) (lit long 2) (lit long 1)) (query ()) "
+     "(call avg (name x)))"},
+    {"T | make-series kind=nonempty count() on t to 5 step 1",
+     "(make-series (name T) (name t) (range (lit long 5) (lit long 1)) (query ()) "
+     "(opts (option kind (name nonempty))) (call count))"},
+};
+TREE_TEST(make_series_takes_aggregates_defaults_an_axis_and_keys, makeseries)
+
+static const error_case makeseries_errors[] = {
+    {"T | make-series count() on t from 1", KQL_ERR_SYNTAX,
+     "make-series needs 'step' after the axis column", "", 29, 35},
+    {"T | make-series count() on t step 1 frm 2", KQL_ERR_SYNTAX,
+     "unexpected 'frm' in make-series, expected 'from', 'to', 'step' or 'by'", "", 36, 39},
+    {"T | make-series count() on t step 1 step 2", KQL_ERR_SYNTAX,
+     "'step' is given twice in make-series", "", 36, 40},
+    {"T | make-series count() dflt=1 on t step 1", KQL_ERR_SYNTAX,
+     "unexpected 'dflt' after a make-series aggregate, expected 'default'", "", 24, 28},
+    {"T | make-series count() on t in rng(1, 2, 3)", KQL_ERR_SYNTAX,
+     "expected 'range' after 'in' in make-series, got 'rng'", "", 32, 35},
+    {"T | make-series count() on t in range(1, 2)", KQL_ERR_SYNTAX,
+     "make-series expects 'in range(start, stop, step)'", "", 29, 43},
+};
+ERROR_TEST(make_series_syntax_errors_name_the_wrong_word, makeseries_errors)
+
 static const error_case unsupported[] = {
-    {"T | make-series c = count() on t step 1h", KQL_ERR_UNSUPPORTED,
-     "operator 'make-series' is not supported yet", "", 4, 15},
     {"T | parse-kv x as (a:string)", KQL_ERR_UNSUPPORTED,
      "operator 'parse-kv' is not supported yet", "", 4, 12},
     {"T | top-nested 3 of x by count()", KQL_ERR_UNSUPPORTED,
@@ -749,6 +776,8 @@ Suite *parse_suite(void) {
       LOOP(unterminated_string_is_reported_from_its_opening_quote, unterminated),
       LOOP(missing_pipe_or_keyword_is_reported_at_the_next_token, missing_pipe),
       LOOP(unknown_operator_after_a_pipe_suggests_the_closest, bad_operators),
+      LOOP(make_series_takes_aggregates_defaults_an_axis_and_keys, makeseries),
+      LOOP(make_series_syntax_errors_name_the_wrong_word, makeseries_errors),
       LOOP(unsupported_operator_is_named_as_not_supported_yet, unsupported),
       LOOP(invalid_character_is_reported_with_its_span, bad_chars),
       LOOP(bad_literal_is_reported_at_the_offending_text, bad_literals),
