@@ -142,9 +142,10 @@ static const char *expr_name(binder *b, const ast *n) {
     if (!n->fn) return NULL;
     const char *arg = n->list.n ? expr_name(b, n->list.v[0]) : NULL;
     if (n->fn->naming == FN_NAME_ARG) return arg;
-    if (strcmp(n->fn->name, "percentile") == 0 && n->list.n == 2 && n->list.v[1]->kind == AST_LIT) {
-      /* percentile(N, 50) is percentile_N_50 (99.5 gives 99_5) */
-      kql_value t = val_tostring(b->a, n->list.v[1]->lit);
+    int pa = strcmp(n->fn->name, "percentile") == 0 ? 1 : strcmp(n->fn->name, "percentilew") == 0 ? 2 : 0;
+    if (pa && n->list.n == pa + 1 && n->list.v[pa]->kind == AST_LIT) {
+      /* percentile(N, 50) is percentile_N_50 (99.5 gives 99_5), and percentilew(N, W, 50) too */
+      kql_value t = val_tostring(b->a, n->list.v[pa]->lit);
       char *digits = arena_strndup(b->a, t.u.s.p, t.u.s.n);
       for (char *q = digits; *q; q++)
         if (*q == '.' || *q == '-') *q = '_';
@@ -802,12 +803,56 @@ static bool bind_argmax(binder *b, ast *it, ast *call, bind_rel *in, bind_rel *o
   return true;
 }
 
+/* percentiles(x, p1, ..., pk) in item 'i' of 'l' becomes k items percentile(x, pj), and
+** percentilesw(x, w, p1, ...) k items percentilew(x, w, pj): one column each, named as the
+** tuple (a, b, ...) = percentiles(...) names them, else percentile_x_pj. */
+static bool expand_percentiles(binder *b, ast_list *l, int i) {
+  ast *it = l->v[i], *e = it->kind == AST_ASSIGN ? it->a : it;
+  bool w = strcmp(e->name, "percentilesw") == 0;
+  int first = w ? 2 : 1;
+  if (e->list.n <= first) {
+    diag_set(b->d, KQL_ERR_BIND, e->span, "%s() expects %s and at least one percentile", e->name,
+             w ? "an expression, a weight" : "an expression");
+    return false;
+  }
+  ast_list out = {0};
+  for (int k = 0; k < i; k++) ast_push(b->a, &out, l->v[k]);
+  for (int j = first; j < e->list.n; j++) {
+    ast *call = ast_new(b->a, AST_CALL, e->span);
+    call->name = w ? "percentilew" : "percentile";
+    for (int k = 0; k < first; k++) ast_push(b->a, &call->list, e->list.v[k]);
+    ast_push(b->a, &call->list, e->list.v[j]);
+    const char *name = NULL;
+    if (it->kind == AST_ASSIGN && it->name) {
+      int nnames = it->by.n ? it->by.n : 1;
+      if (j - first < nnames) name = j == first ? it->name : it->by.v[j - first]->name;
+    }
+    if (!name) {
+      ast_push(b->a, &out, call);
+      continue;
+    }
+    ast *as = ast_new(b->a, AST_ASSIGN, it->span);
+    as->name = name;
+    as->a = call;
+    ast_push(b->a, &out, as);
+  }
+  for (int k = i + 1; k < l->n; k++) ast_push(b->a, &out, l->v[k]);
+  *l = out;
+  return true;
+}
+
 /* Bind the by-keys or aggregates of summarize, one list, into 'out'. */
 static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out, int *ncol,
                              bool aggs) {
   for (int i = 0; i < l->n; i++) {
     ast *it = l->v[i];
     ast *e = it->kind == AST_ASSIGN ? it->a : it;
+    if (aggs && e->kind == AST_CALL &&
+        (strcmp(e->name, "percentiles") == 0 || strcmp(e->name, "percentilesw") == 0)) {
+      if (!expand_percentiles(b, l, i)) return false;
+      it = l->v[i];
+      e = it->kind == AST_ASSIGN ? it->a : it;
+    }
     if (aggs) {
       const fn_def *f = e->kind == AST_CALL ? fn_lookup(e->name) : NULL;
       if (e->kind == AST_CALL && !f) {

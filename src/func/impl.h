@@ -418,6 +418,21 @@ typedef struct {
   set_state vals;  /* the values (a list: no de-duplication) */
   double p;        /* the percentile asked for */
 } pct_state;
+typedef struct {
+  set_state vals;  /* the values (a list: no de-duplication) */
+  set_state wts;   /* each value's weight (longs; 1 when unweighted) */
+  int64_t total;   /* the sum of the weights */
+  double *ps;      /* the percentiles asked for (from the first row) */
+  size_t nps;      /* how many */
+} wpct_state;
+FN_TYPE(ty_percentilew);
+FN_TYPE(ty_percentiles_array);
+FN_TYPE(ty_percentilesw_array);
+FN_STEP(a_percentilew_step);
+FN_STEP(a_percentiles_array_step);
+FN_STEP(a_percentilesw_array_step);
+FN_FINAL(a_percentilew_final);
+FN_FINAL(a_percentiles_array_final);
 
 /* series.c */
 FN_TYPE(ty_series);
