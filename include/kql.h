@@ -74,6 +74,10 @@ KQL_API kql_status kql_engine_add_schema_dir(kql_engine *e, const char *dir, kql
 KQL_API void kql_engine_set_now(kql_engine *e, int64_t ticks);
 /* externaldata: read 'url' from the local file 'path' (kql never downloads anything). */
 KQL_API void kql_engine_add_external(kql_engine *e, const char *url, const char *path);
+/* geo_info_from_ip_address(): read the MaxMind DB file 'path' (GeoLite2-City or the same
+** layout).  Without it, a GeoLite2-City.mmdb in a data folder is used; with neither, a query
+** calling the function fails to compile.  KQL_ERR_IO when the file is not a MaxMind DB. */
+KQL_API kql_status kql_engine_set_geoip(kql_engine *e, const char *path, kql_diag *d);
 /* Queries compiled from now on see, in every table, only the rows whose TimeGenerated (or,
 ** for tables without one such as Defender's, Timestamp) lies in [from, to] (ticks,
 ** inclusive): the window Sentinel gives a scheduled rule.  kql_engine_clear_window ends it. */

@@ -42,10 +42,35 @@ typedef struct binder {
 } binder;
 
 static bool bind_expr(binder *b, ast *n, bind_rel *rel);
+static bool bind_geoip(binder *b, ast *n);
 static bind_rel *bind_tab(binder *b, ast *n);
 static bool looks_tabular(binder *b, const ast *n);
 static ast *pass_column(binder *b, const bind_rel *in, int col, const char *name, kql_span sp);
 static ast *expand_call(binder *b, ast *n, let_entry *fe, bind_rel *rel, bool tabular);
+
+/* geo_info_from_ip_address(ip): find the MaxMind database (--geoip, or GeoLite2-City.mmdb in a
+** data folder) and pass its path to the function as a second argument.  `kql check` binds
+** without one (it reads no data). */
+static bool bind_geoip(binder *b, ast *n) {
+  const char *path = cat_geoip(b->cat);
+  if (!path) {
+    if (!b->discover) return true;
+    diag_set(b->d, KQL_ERR_BIND, n->span, "%s",
+             "geo_info_from_ip_address() needs a MaxMind GeoLite2-City database");
+    diag_hint(b->d, "%s", "pass --geoip FILE, or put GeoLite2-City.mmdb in a data folder");
+    return false;
+  }
+  char why[128];
+  if (!fn_geo_open(path, why, sizeof why)) {
+    diag_set(b->d, KQL_ERR_IO, n->span, "cannot read MaxMind database '%s': %s", path, why);
+    return false;
+  }
+  ast *lit = ast_new(b->a, AST_LIT, n->span);
+  lit->lit = val_str(arena_strdup(b->a, path), strlen(path));
+  lit->type = KQL_T_STRING;
+  ast_push(b->a, &n->list, lit);
+  return true;
+}
 
 bool bind_is_tabular(const ast *n) {
   switch (n->kind) {
@@ -402,6 +427,7 @@ static bool bind_call(binder *b, ast *n, bind_rel *rel) {
   if (n->type == KQL_T_COUNT_)
     return fail(b, KQL_ERR_TYPE, n->span, "%s", err ? err : "argument types do not fit");
   if (agg) n->slot = b->nslots++;
+  if (strcmp(f->name, "geo_info_from_ip_address") == 0) return bind_geoip(b, n);
   return true;
 }
 

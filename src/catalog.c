@@ -30,6 +30,7 @@ struct catalog {
   bool has_window;         /* tables are read through a time window */
   int64_t window[2];       /* its [from, to] in ticks */
   url_map *urls;           /* --external URL=PATH mappings */
+  const char *geoip;       /* --geoip: the MaxMind database (in 'a'), or NULL */
   cat_table *tables;       /* known tables, newest first */
   dir_list *data;          /* data folders, newest first */
   dir_list *schemas;       /* schema folders, newest first */
@@ -285,6 +286,17 @@ const char *cat_watchlist(catalog *c, const char *alias) {
     char *p = arena_printf(c->a, "%s/watchlists/%s.csv", l->path, alias);
     if (is_file(p)) return p;
     p = arena_printf(c->a, "%s/%s.csv", l->path, alias);
+    if (is_file(p)) return p;
+  }
+  return NULL;
+}
+
+void cat_set_geoip(catalog *c, const char *path) { c->geoip = path ? arena_strdup(c->a, path) : NULL; }
+
+const char *cat_geoip(catalog *c) {
+  if (c->geoip) return c->geoip;
+  for (dir_list *l = c->data; l; l = l->next) {
+    char *p = arena_printf(c->a, "%s/GeoLite2-City.mmdb", l->path);
     if (is_file(p)) return p;
   }
   return NULL;

@@ -51,6 +51,10 @@ KQL_INTERNAL void cat_add_external(catalog *c, const char *url, const char *path
 KQL_INTERNAL const char *cat_external(catalog *c, const char *url);
 /* The CSV file of watchlist 'alias': <data>/watchlists/<alias>.csv or <data>/<alias>.csv. */
 KQL_INTERNAL const char *cat_watchlist(catalog *c, const char *alias);
+/* geo_info_from_ip_address()'s MaxMind database: the file set with cat_set_geoip (--geoip),
+** else a GeoLite2-City.mmdb in a data folder; NULL when there is none. */
+KQL_INTERNAL void cat_set_geoip(catalog *c, const char *path);
+KQL_INTERNAL const char *cat_geoip(catalog *c);
 
 /* ---- the table cache: a data file read once, kept as columns for the rest of the run ----
 ** Multi-query runs (backtests, rule tests, the shell) attach a cache to their engines'

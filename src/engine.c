@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "func/func.h"
 #include "bind.h"
 #include "exec.h"
 #include "format.h"
@@ -121,6 +122,15 @@ void kql_engine_set_now(kql_engine *e, int64_t ticks) {
 void kql_engine_set_strict(kql_engine *e, int strict) { e->strict = strict != 0; }
 
 void kql_engine_set_max_memory(kql_engine *e, uint64_t bytes) { e->max_mem = bytes; }
+
+/* geo.c opens the database now, so a bad file is reported before any query runs. */
+kql_status kql_engine_set_geoip(kql_engine *e, const char *path, kql_diag *d) {
+  char why[128];
+  if (!fn_geo_open(path, why, sizeof why))
+    return diag_nospan(d, KQL_ERR_IO, "cannot read MaxMind database '%s': %s", path, why);
+  cat_set_geoip(e->cat, path);
+  return KQL_OK;
+}
 
 /* The public cache is the catalog's (catalog.h: the table cache). */
 kql_cache *kql_cache_new(void) { return (kql_cache *)cat_cache_new(); }

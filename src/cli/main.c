@@ -60,6 +60,8 @@ static const char *const usage_run =
     "  --external URL=PATH externaldata reads URL from the local file PATH (kql never downloads;\n"
     "                      without a mapping it looks for a file named like the URL in the\n"
     "                      data folders).  Repeatable.\n"
+    "  --geoip FILE        the MaxMind DB (GeoLite2-City.mmdb) geo_info_from_ip_address() reads.\n"
+    "                      Default: a GeoLite2-City.mmdb in a data folder.\n"
     "  --now TIME          pin now() and ago(): an ISO-8601 UTC instant, e.g. 2026-06-01T23:00:00Z.\n"
     "                      Default: the data folder's now.txt if it has one, else the clock.\n"
     "  --format F          table (default on a terminal) | json (default otherwise) | ndjson | csv\n"
@@ -78,7 +80,7 @@ static const char *const usage_check =
     "options:\n"
     "  --format F          text (default) | json: one line per file:\n"
     "                      {\"file\",\"ok\",\"diagnostics\":[...],\"columns\":[{\"name\",\"type\"}]}\n"
-    "  --data DIR, --table NAME=PATH, --schemas DIR   as for kql run\n";
+    "  --data DIR, --table NAME=PATH, --schemas DIR, --geoip FILE   as for kql run\n";
 
 static const char *const usage_explain =
     "usage: kql explain FILE [options]   |   kql explain -e 'QUERY' [options]\n"
@@ -107,6 +109,7 @@ typedef struct options {
   int nschemas;                 /* how many */
   const char *externals[MAX_LIST]; /* --external URL=PATH */
   int nexternals;               /* how many */
+  const char *geoip;            /* --geoip: geo_info_from_ip_address()'s MaxMind database */
   const char *now;              /* --now */
   const char *format;           /* --format */
   const char *out;              /* -o */
@@ -174,6 +177,9 @@ static int parse_options(const char *cmd, int argc, char **argv, int from, optio
     } else if (strcmp(a, "--schemas") == 0) {
       NEEDS_VALUE();
       if (add_opt(o->schemas, &o->nschemas, val)) return usage_error(cmd, "too many %s options", a);
+    } else if (strcmp(a, "--geoip") == 0) {
+      NEEDS_VALUE();
+      o->geoip = val;
     } else if (strcmp(a, "--now") == 0) {
       NEEDS_VALUE();
       o->now = val;
@@ -382,6 +388,13 @@ fail:
   return -1;
 }
 
+int cli_set_geoip(kql_engine *e, const char *path) {
+  kql_diag d;
+  if (kql_engine_set_geoip(e, path, &d) == KQL_OK) return 0;
+  kql_diag_render(&d, "kql", NULL, 0, NULL, stderr);
+  return -1;
+}
+
 /* Build the engine from the options; returns NULL after printing why. */
 static kql_engine *make_engine(const options *o, int *rc) {
   kql_engine *e = kql_engine_new();
@@ -400,6 +413,10 @@ static kql_engine *make_engine(const options *o, int *rc) {
     }
     kql_engine_add_external(e, url, eq + 1);
     free(url);
+  }
+  if (o->geoip && cli_set_geoip(e, o->geoip) != 0) {
+    kql_engine_free(e);
+    return NULL;
   }
   if (o->now) {
     int64_t t;

@@ -47,7 +47,7 @@ static const char *const usage_rule =
     "  --from TIME, --to TIME   backtest: the range of run instants (ISO-8601 UTC)\n"
     "  --compare FILE      backtest: the other version of the rule\n"
     "  --format F          text (default) | json\n"
-    "  --data DIR, --table NAME=PATH, --schemas DIR   as for kql run\n"
+    "  --data DIR, --table NAME=PATH, --schemas DIR, --geoip FILE   as for kql run\n"
     "  --no-cache          backtest: stream the files at every run instead of reading each\n"
     "                      table once into memory (slower; the same alerts)\n"
     "  -v, --verbose       backtest: say how often data files were read and the memory held\n"
@@ -75,7 +75,7 @@ static const char *const usage_check_dirs =
     "  Ends with a summary line on stderr.  Exit 0 when no file has an error, 1 otherwise.\n"
     "options:\n"
     "  --format F          text (default) | json (one line per file) | sarif (SARIF 2.1.0)\n"
-    "  --data DIR, --table NAME=PATH, --schemas DIR   as for kql run\n";
+    "  --data DIR, --table NAME=PATH, --schemas DIR, --geoip FILE   as for kql run\n";
 
 /* Options of these subcommands. */
 typedef struct ropts {
@@ -90,6 +90,7 @@ typedef struct ropts {
   const char *format;            /* --format */
   const char *junit;             /* --junit */
   const char *expr;              /* check -e */
+  const char *geoip;             /* --geoip FILE */
   bool verbose;                  /* -v */
   bool no_cache;                 /* --no-cache */
   bool help;                     /* --help */
@@ -132,6 +133,7 @@ static int parse(const char *cmd, int argc, char **argv, int from, ropts *o) {
     else if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) slot = &o->format;
     else if (strcmp(a, "--junit") == 0) slot = &o->junit;
     else if (strcmp(a, "-e") == 0 || strcmp(a, "--expr") == 0) slot = &o->expr;
+    else if (strcmp(a, "--geoip") == 0) slot = &o->geoip;
     else if (strcmp(a, "--data") == 0) list = o->data, nlist = &o->ndata;
     else if (strcmp(a, "--table") == 0) list = o->tables, nlist = &o->ntables;
     else if (strcmp(a, "--schemas") == 0) list = o->schemas, nlist = &o->nschemas;
@@ -162,7 +164,8 @@ static bool is_dir(const char *p) {
 ** schemas always).  NULL after saying why. */
 static kql_engine *make_engine(const ropts *o) {
   kql_engine *e = kql_engine_new();
-  if (cli_add_sources(e, o->data, o->ndata, o->schemas, o->nschemas, o->tables, o->ntables) != 0) {
+  if (cli_add_sources(e, o->data, o->ndata, o->schemas, o->nschemas, o->tables, o->ntables) != 0 ||
+      (o->geoip && cli_set_geoip(e, o->geoip) != 0)) {
     kql_engine_free(e);
     return NULL;
   }
@@ -436,7 +439,7 @@ int rules_check_wanted(int argc, char **argv) {
         strcmp(argv[i + 1], "sarif") == 0)
       return 1;
     static const char *const takes_value[] = {"--data", "--schemas", "--table", "--format", "-f",
-                                              "--now", "-e", "--expr", "--external",
+                                              "--now", "-e", "--expr", "--external", "--geoip",
                                               "--max-memory", "-o", "--output", NULL};
     bool value = false;
     for (const char *const *t = takes_value; *t && i > 2 && !value; t++)

@@ -30,5 +30,7 @@ struct kql_engine;
 int cli_add_sources(struct kql_engine *e, const char *const *data, int ndata,
                     const char *const *schemas, int nschemas, const char *const *tables,
                     int ntables);
+/* --geoip FILE: geo_info_from_ip_address()'s database; 0, or -1 after saying why. */
+int cli_set_geoip(struct kql_engine *e, const char *path);
 
 #endif /* KQL_CLI_RULES_H */
