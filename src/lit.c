@@ -295,6 +295,38 @@ int lit_parse_datetime(const char *s, size_t n, int64_t *ticks) {
   return 0;
 }
 
+int lit_parse_datetime_literal(const char *s, size_t n, int64_t *ticks) {
+  if (!memchr(s, ',', n)) return lit_parse_datetime(s, n, ticks);
+  /* year, month, day[, hour[, minute[, second[.fraction]]]] */
+  cursor c = trimmed(s, n);
+  int64_t part[6] = {0, 0, 0, 0, 0, 0}, frac = 0;
+  int k = 0;
+  for (;;) {
+    eat_blanks(&c);
+    if (k == 6 || !is_digit(peek(&c))) return -1;
+    int digits = 0;
+    while (is_digit(peek(&c)) && digits < 5) part[k] = part[k] * 10 + (*c.p++ - '0'), digits++;
+    if (is_digit(peek(&c))) return -1;
+    if (k == 5 && eat(&c, '.')) {
+      int64_t scale = TICKS_SEC / 10;
+      if (!is_digit(peek(&c))) return -1;
+      for (; is_digit(peek(&c)); c.p++, scale /= 10) frac += (*c.p - '0') * scale;
+    }
+    k++;
+    eat_blanks(&c);
+    if (c.p == c.e) break;
+    if (!eat(&c, ',')) return -1;
+  }
+  if (k < 3 || part[0] < 1 || part[1] < 1 || part[1] > 12 || part[2] < 1 ||
+      part[2] > month_days(part[0], (unsigned)part[1]) || part[3] > 23 || part[4] > 59 || part[5] > 59)
+    return -1;
+  int64_t t = lit_days_from_civil(part[0], (unsigned)part[1], (unsigned)part[2]) * TICKS_DAY +
+              part[3] * TICKS_HOUR + part[4] * TICKS_MIN + part[5] * TICKS_SEC + frac;
+  if (t > TICKS_MAX) return -1;
+  *ticks = t;
+  return 0;
+}
+
 /* Write 'v' (>= 0) as at least 'width' decimal digits at 'p'; return the end. */
 static char *put_num(char *p, uint64_t v, int width) {
   char tmp[24];

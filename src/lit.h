@@ -16,6 +16,11 @@
 ** or -1 when the text is not a valid datetime in range 0001-01-01..9999-12-31. */
 KQL_INTERNAL int lit_parse_datetime(const char *s, size_t n, int64_t *ticks);
 
+/* Parse the text of a datetime(...) literal: what lit_parse_datetime() accepts, or the parts
+** form "2025, 6, 14[, hour[, minute[, second[.fraction]]]]" (whole numbers separated by
+** commas) that only the literal takes.  Returns 0 and sets '*ticks', or -1. */
+KQL_INTERNAL int lit_parse_datetime_literal(const char *s, size_t n, int64_t *ticks);
+
 /* Parse a timespan: Kusto's literal forms "5d", "3h", "30m", "10s", "100ms", "10microsecond",
 ** "1tick", "1.5h", "2days", "1hour"... (the unit words of the KQL reference), and the
 ** constant forms used by time() and totimespan(): "1.02:03:04.5", "02:03", "02:03:04",

@@ -420,7 +420,7 @@ ast *parse_typed_lit(kql_parser *p, kql_span sp) {
   switch ((kql_type)t) {
   case KQL_T_DATETIME: {
     int64_t ticks;
-    if (lit_parse_datetime(in, n, &ticks) != 0) return lit_error(p, sp, "datetime literal");
+    if (lit_parse_datetime_literal(in, n, &ticks) != 0) return lit_error(p, sp, "datetime literal");
     return lit_node(p, sp, val_datetime(ticks));
   }
   case KQL_T_TIMESPAN: {
