@@ -37,6 +37,7 @@ typedef struct binder {
   const int64_t *timewin; /* [from, to] applied to every table's time column, or NULL */
   void *discover_ctx;  /* its context */
   const ast_list *sum_by; /* the bound by-items of the summarize whose aggregates are bound */
+  const ast_list *hidden; /* __aggN = aggregate items lifted out of summarize expressions */
   int ncol;            /* ColumnN names given so far in the whole query (Kusto numbers them
                        ** query-wide: `extend a+1 | project a+2` names Column1, then Column2) */
 } binder;
@@ -153,7 +154,13 @@ static void mark_used(bind_col *c) {
 ** rule (tostring(X) -> X, strlen(X) -> strlen_X, make_set(X) -> set_X, count() -> count_). */
 static const char *expr_name(binder *b, const ast *n) {
   switch (n->kind) {
-  case AST_NAME: return n->name;
+  case AST_NAME:
+    /* a lifted aggregate is named after the aggregate: tostring(make_set(P)) is set_P */
+    if (b->hidden && strncmp(n->name, "__agg", 5) == 0) {
+      int k = atoi(n->name + 5);
+      if (k >= 0 && k < b->hidden->n) return expr_name(b, b->hidden->v[k]->a);
+    }
+    return n->name;
   case AST_MEMBER: {
     const char *base = expr_name(b, n->a);
     return base ? arena_printf(b->a, "%s_%s", base, n->name) : NULL;
@@ -1030,8 +1037,10 @@ static bind_rel *bind_summarize(binder *b, ast *n, bind_rel *in) {
   n->by = (ast_list){0};
   n->opts = (ast_list){0};
   bind_rel *out = rel_new(b, items.n);
-  if (!bind_items(b, n, mid, out, false)) return NULL;
-  return out;
+  b->hidden = &hidden;
+  bool ok = bind_items(b, n, mid, out, false);
+  b->hidden = NULL;
+  return ok ? out : NULL;
 }
 
 /* A make-series bound ('what': from, to, step or default): bound against 'in', a constant. */

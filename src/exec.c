@@ -8,7 +8,6 @@
 
 #include "analyze.h"
 #include "exec.h"
-#include "rawfilter.h"
 #include "regex.h"
 
 batch *batch_new(arena *a, int ncols) {
@@ -52,7 +51,6 @@ static op *build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_APPLYSRC: return op_applysrc_new(x, n);
   default: break;
   }
-  if (n->kind == AST_WHERE) rawf_plan(x, n); /* before the scan under it is built */
   op *child = exec_build(x, n->in, d);
   if (!child) return NULL;
   switch (n->kind) {

@@ -5,7 +5,6 @@
 ** that text with cJSON: memory is bounded by the largest row.  A strict checker words errors.
 */
 #include "jsonrd.h"
-#include "jsonscan.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -103,9 +102,6 @@ struct jsonrd {
   size_t pend;        /* JSON Lines: where the next call resumes (after the row's line) */
   int has_pend;       /* pend is set */
   kql_diag err;       /* RD_FAILED: the error, repeated by later calls */
-  const struct jsfilter *filter; /* jsonrd_next_row() passes over the rows it rules out */
-  const volatile sig_atomic_t *stop; /* ... until this is set */
-  uint64_t skipped;   /* rows passed over */
 };
 
 static int fail(jsonrd *r, kql_diag *d, size_t at, const char *fmt, ...) KQL_PRINTF(4, 5);
@@ -1208,10 +1204,7 @@ int jsonrd_next(jsonrd *r, void **obj, long *line, kql_diag *d) {
 /* The next row's text, not parsed: see jsonrd.h. */
 int jsonrd_next_row(jsonrd *r, const char **text, size_t *n, jsonrd_place *pl, kql_diag *d) {
   long line;
-  int k;
-  while ((k = next_text(r, &line, d)) == 1 && r->filter && !(r->stop && *r->stop) &&
-         jsfilter_rules_out(r->filter, r->buf + r->tvs, r->tn, r->place.form == FORM_TABLE))
-    r->skipped++;
+  int k = next_text(r, &line, d);
   if (k == 1) {
     *text = r->buf + r->tvs;
     *n = r->tn;
@@ -1219,13 +1212,6 @@ int jsonrd_next_row(jsonrd *r, const char **text, size_t *n, jsonrd_place *pl, k
   }
   return k;
 }
-
-void jsonrd_set_filter(jsonrd *r, const struct jsfilter *f, const volatile sig_atomic_t *stop) {
-  r->filter = f;
-  r->stop = stop;
-}
-
-uint64_t jsonrd_skipped(const jsonrd *r) { return r->skipped; }
 
 /* Parse a row's text as jsonrd_next() would have: see jsonrd.h. */
 int jsonrd_parse_row(jsonrd *r, const char *text, size_t n, const jsonrd_place *pl, void **obj,
