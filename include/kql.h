@@ -101,6 +101,12 @@ KQL_API void kql_engine_set_max_memory(kql_engine *e, uint64_t bytes);
 ** default), every query streams its files in constant memory.  A table that would pass the
 ** engine's memory limit is streamed. */
 typedef struct kql_cache kql_cache;
+/* Saved functions and ASIM parsers from folder 'dir' (recursively): YAML files in
+** Azure-Sentinel's format (FunctionName or ParserName, FunctionAlias, FunctionParams with
+** Name/Type/Default, FunctionQuery or ParserQuery) and .kql files, each a parameterless
+** function named after the file.  Queries call them as let functions.  An error in a
+** function's query is located in its file when a query calls it. */
+KQL_API kql_status kql_engine_add_functions_dir(kql_engine *e, const char *dir, kql_diag *d);
 KQL_API kql_cache *kql_cache_new(void);
 KQL_API void kql_cache_free(kql_cache *c);
 KQL_API void kql_engine_set_cache(kql_engine *e, kql_cache *c);

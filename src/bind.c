@@ -11,6 +11,7 @@
 
 #include "bind.h"
 #include "csv.h"
+#include "functions.h"
 #include "func/func.h"
 #include "func/series.h"
 
@@ -115,7 +116,13 @@ bool bind_is_tabular(const ast *n) {
 static let_entry *find_let(binder *b, const char *name) {
   for (let_entry *e = b->lets; e; e = e->next)
     if (strcmp(e->name, name) == 0) return e;
-  return NULL;
+  /* a saved function (--functions): a let function of the outermost scope */
+  ast *f = cat_functions(b->cat) ? flib_get(cat_functions(b->cat), name) : NULL;
+  if (!f) return NULL;
+  let_entry *e = arena_alloc(b->a, sizeof *e);
+  e->name = name;
+  e->func = f;
+  return e;
 }
 
 static bool fail(binder *b, kql_status code, kql_span sp, const char *fmt, const char *arg) {

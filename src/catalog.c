@@ -27,6 +27,7 @@ typedef struct url_map {
 
 struct catalog {
   cat_cache *cache;        /* the table cache of a multi-query run, or NULL (not owned) */
+  struct flib *funcs;      /* saved functions (--functions), or NULL (not owned) */
   bool has_window;         /* tables are read through a time window */
   int64_t window[2];       /* its [from, to] in ticks */
   url_map *urls;           /* --external URL=PATH mappings */
@@ -409,3 +410,7 @@ void cat_mem_kill(cat_cache *cc, cat_mem *m) {
   m->dead = true;
   cat_cache_update(cc);
 }
+
+void cat_set_functions(catalog *c, struct flib *l) { c->funcs = l; }
+
+struct flib *cat_functions(const catalog *c) { return c->funcs; }

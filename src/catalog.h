@@ -113,6 +113,12 @@ KQL_INTERNAL void cat_mem_kill(cat_cache *cc, cat_mem *m);
 /* Recount the bytes the cache holds after 'm' grew. */
 KQL_INTERNAL void cat_cache_update(cat_cache *cc);
 
+/* The saved functions of --functions folders (functions.h), or NULL; 'l' stays the
+** caller's. */
+struct flib;
+KQL_INTERNAL void cat_set_functions(catalog *c, struct flib *l);
+KQL_INTERNAL struct flib *cat_functions(const catalog *c);
+
 /* The time window tables are read through (see bind_set_window), or NULL. */
 KQL_INTERNAL void cat_set_window(catalog *c, const int64_t *window);
 KQL_INTERNAL const int64_t *cat_window(const catalog *c);

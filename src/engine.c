@@ -13,6 +13,7 @@
 #include "bind.h"
 #include "exec.h"
 #include "format.h"
+#include "functions.h"
 #include "json.h"
 #include "lit.h"
 #include "parse.h"
@@ -32,6 +33,7 @@ struct kql_engine {
   bool check_only;     /* compile without reading data (kql check) */
   uint64_t max_mem;    /* bytes the operators of a run may hold; 0: no limit */
   struct table_list *tables; /* kql_engine_table(): where tables come from, and their names */
+  flib *funcs;         /* saved functions (--functions), or NULL */
 };
 
 struct kql_query {
@@ -82,6 +84,7 @@ kql_engine *kql_engine_new(void) {
 void kql_engine_free(kql_engine *e) {
   if (!e) return;
   cat_free(e->cat);
+  flib_free(e->funcs);
   table_list_free(e->tables);
   free(e);
 }
@@ -130,6 +133,15 @@ kql_status kql_engine_set_geoip(kql_engine *e, const char *path, kql_diag *d) {
     return diag_nospan(d, KQL_ERR_IO, "cannot read MaxMind database '%s': %s", path, why);
   cat_set_geoip(e->cat, path);
   return KQL_OK;
+}
+
+kql_status kql_engine_add_functions_dir(kql_engine *e, const char *dir, kql_diag *d) {
+  clear(d);
+  if (!e->funcs) {
+    e->funcs = flib_new();
+    cat_set_functions(e->cat, e->funcs);
+  }
+  return flib_add_dir(e->funcs, dir, d);
 }
 
 /* The public cache is the catalog's (catalog.h: the table cache). */
@@ -243,8 +255,10 @@ kql_query *kql_query_compile(kql_engine *e, const char *text, size_t len, kql_di
   q->src = arena_strndup(q->a, text, len);
   q->len = len;
   q->root = kql_parse(q->a, q->src, len, d);
+  flib_begin(e->funcs, q->a, len); /* saved functions get spans after the query */
   if (q->root)
     q->result = bind_query(q->a, e->cat, q->root, e->check_only ? NULL : discover_keys, e, d);
+  q->src = (char *)flib_end(e->funcs, q->src, len, q->result == NULL, d);
   if (!q->result) {
     kql_query_free(q);
     return NULL;

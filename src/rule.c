@@ -37,6 +37,7 @@ typedef struct walk {
   int at_key;          /* 1 when the next node at level 1 is a key, 0 when a value */
   rkey key;            /* the key whose value comes next */
   int query_seen;      /* 1 once a 'query' key has been met */
+  const char *qkey;    /* the key of the query: "query", or "FunctionQuery" (a function file) */
   rscalar query;       /* the 'query' value */
   rscalar name;        /* the 'name' value */
   rscalar id;          /* the 'id' value */
@@ -324,13 +325,19 @@ static void walk_node(walk *w, const yaml_event_t *ev, int coll) {
     if (!coll)
       for (size_t i = 0; i < KQL_ARRAY_LEN(keys); i++)
         if (strcmp((const char *)ev->data.scalar.value, keys[i].name) == 0) w->key = keys[i].key;
+    if (!coll && strcmp(w->qkey, "query") != 0) /* a function file: its query has another key */
+      w->key = strcmp((const char *)ev->data.scalar.value, w->qkey) == 0 ||
+                       strcmp((const char *)ev->data.scalar.value, "ParserQuery") == 0
+                   ? RKEY_QUERY
+               : w->key == RKEY_QUERY                                    ? RKEY_OTHER
+                                                                         : w->key;
     if (!coll) w->at_key = 0; /* a collection key ends at its END event */
     return;
   }
   switch (w->key) {
   case RKEY_QUERY:
-    if (w->query_seen) walk_fail(w, ev, "rule file has more than one 'query'");
-    else if (coll || is_null(ev)) walk_fail(w, ev, "'query' is not a string");
+    if (w->query_seen) walk_fail(w, ev, strcmp(w->qkey, "query") == 0 ? "rule file has more than one 'query'" : "file has more than one 'FunctionQuery'");
+    else if (coll || is_null(ev)) walk_fail(w, ev, strcmp(w->qkey, "query") == 0 ? "'query' is not a string" : "'FunctionQuery' is not a string");
     else take_scalar(w, ev, &w->query);
     w->query_seen = 1;
     break;
@@ -489,7 +496,7 @@ static void scalar_free(rscalar *sc) {
 static kql_status rule_meta(rule_file *r, kql_diag *d);
 
 static rule_file *parse_owned(const char *path, char *text, size_t len, bool need_query,
-                              kql_diag *d) {
+                              const char *qkey, kql_diag *d) {
   rule_file *r = xcalloc(1, sizeof *r);
   r->path = xstrdup(path ? path : "");
   r->text = text;
@@ -503,6 +510,7 @@ static rule_file *parse_owned(const char *path, char *text, size_t len, bool nee
   walk w;
   memset(&w, 0, sizeof w);
   w.r = r;
+  w.qkey = qkey ? qkey : "query";
   w.at_key = 1;
   w.ta = arena_new();
   yaml_parser_t p;
@@ -538,9 +546,10 @@ static rule_file *parse_owned(const char *path, char *text, size_t len, bool nee
     if (d) *d = w.err;
     st = w.err.code;
   } else if (st == KQL_OK && !w.query.value && need_query) {
-    st = diag_file(d, KQL_ERR_SYNTAX, r->path, 0, 0, "rule file has no 'query'");
+    st = qkey ? diag_file(d, KQL_ERR_SYNTAX, r->path, 0, 0, "file has no '%s'", qkey)
+              : diag_file(d, KQL_ERR_SYNTAX, r->path, 0, 0, "rule file has no 'query'");
   }
-  if (st == KQL_OK && need_query) st = rule_meta(r, d);
+  if (st == KQL_OK && need_query && !qkey) st = rule_meta(r, d);
   if (st != KQL_OK) {
     scalar_free(&w.query);
     scalar_free(&w.name);
@@ -802,7 +811,7 @@ rule_file *rule_parse(const char *path, const char *text, size_t len, kql_diag *
   char *copy = xmalloc(len + 1);
   if (len) memcpy(copy, text, len);
   copy[len] = '\0';
-  return parse_owned(path, copy, len, true, d);
+  return parse_owned(path, copy, len, true, NULL, d);
 }
 
 /* Copy the text of error number 'err' into 'buf' of 'size' bytes, in lower case as
@@ -815,7 +824,7 @@ static char *errno_text(int err, char *buf, size_t size) {
 
 /* Read and parse the rule file at 'path' with stdio.  Files of more than RULE_MAX_BYTES are
 ** refused before they are read whole.  See rule.h. */
-static rule_file *load_file(const char *path, bool need_query, kql_diag *d) {
+static rule_file *load_file(const char *path, bool need_query, const char *qkey, kql_diag *d) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     char why[128];
@@ -850,14 +859,18 @@ static rule_file *load_file(const char *path, bool need_query, kql_diag *d) {
     return NULL;
   }
   buf[len] = '\0';
-  return parse_owned(path, buf, len, need_query, d);
+  return parse_owned(path, buf, len, need_query, qkey, d);
 }
 
-rule_file *rule_load(const char *path, kql_diag *d) { return load_file(path, true, d); }
+rule_file *rule_load(const char *path, kql_diag *d) { return load_file(path, true, NULL, d); }
+
+rule_file *rule_load_function(const char *path, kql_diag *d) {
+  return load_file(path, true, "FunctionQuery", d);
+}
 
 /* See rule.h: the same reader, without the rule's keys. */
 yaml_doc *rule_yaml_load(const char *path, kql_diag *d) {
-  rule_file *r = load_file(path, false, d);
+  rule_file *r = load_file(path, false, NULL, d);
   if (!r) return NULL;
   yaml_doc *y = xcalloc(1, sizeof *y);
   y->path = r->path;

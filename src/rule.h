@@ -112,6 +112,10 @@ KQL_INTERNAL int rule_parse_duration(const char *s, int64_t *ticks);
 ** cannot be read; KQL_ERR_SYNTAX with d->file/line/col for bad YAML, for a missing 'query'
 ** key, for a 'query' that is not a string, or for an alias bomb). */
 KQL_INTERNAL rule_file *rule_load(const char *path, kql_diag *d);
+/* Load a saved function or ASIM parser in Azure-Sentinel's YAML format: its query is the
+** 'FunctionQuery' key, or 'ParserQuery' in ASIM parsers (with the same map into the file);
+** the tree in 'doc' gives the name and parameters.  No rule keys are read. */
+KQL_INTERNAL rule_file *rule_load_function(const char *path, kql_diag *d);
 /* Parse a rule from memory ('path' is only used in messages). */
 KQL_INTERNAL rule_file *rule_parse(const char *path, const char *text, size_t len, kql_diag *d);
 KQL_INTERNAL void rule_free(rule_file *r);

@@ -62,6 +62,8 @@ static const char *const usage_run =
     "                      data folders).  Repeatable.\n"
     "  --geoip FILE        the MaxMind DB (GeoLite2-City.mmdb) geo_info_from_ip_address() reads.\n"
     "                      Default: a GeoLite2-City.mmdb in a data folder.\n"
+    "  --functions DIR     saved functions and ASIM parsers the query may call: Sentinel's\n"
+    "                      function/parser YAML files and NAME.kql files.  Repeatable.\n"
     "  --now TIME          pin now() and ago(): an ISO-8601 UTC instant, e.g. 2026-06-01T23:00:00Z.\n"
     "                      Default: the data folder's now.txt if it has one, else the clock.\n"
     "  --format F          table (default on a terminal) | json (default otherwise) | ndjson | csv\n"
@@ -80,7 +82,7 @@ static const char *const usage_check =
     "options:\n"
     "  --format F          text (default) | json: one line per file:\n"
     "                      {\"file\",\"ok\",\"diagnostics\":[...],\"columns\":[{\"name\",\"type\"}]}\n"
-    "  --data DIR, --table NAME=PATH, --schemas DIR, --geoip FILE   as for kql run\n";
+    "  --data DIR, --table NAME=PATH, --schemas DIR, --geoip FILE, --functions DIR   as for kql run\n";
 
 static const char *const usage_explain =
     "usage: kql explain FILE [options]   |   kql explain -e 'QUERY' [options]\n"
@@ -110,6 +112,8 @@ typedef struct options {
   const char *externals[MAX_LIST]; /* --external URL=PATH */
   int nexternals;               /* how many */
   const char *geoip;            /* --geoip: geo_info_from_ip_address()'s MaxMind database */
+  const char *functions[MAX_LIST]; /* --functions folders */
+  int nfunctions;               /* how many */
   const char *now;              /* --now */
   const char *format;           /* --format */
   const char *out;              /* -o */
@@ -180,6 +184,9 @@ static int parse_options(const char *cmd, int argc, char **argv, int from, optio
     } else if (strcmp(a, "--geoip") == 0) {
       NEEDS_VALUE();
       o->geoip = val;
+    } else if (strcmp(a, "--functions") == 0) {
+      NEEDS_VALUE();
+      if (add_opt(o->functions, &o->nfunctions, val)) return usage_error(cmd, "too many %s options", a);
     } else if (strcmp(a, "--now") == 0) {
       NEEDS_VALUE();
       o->now = val;
@@ -388,6 +395,13 @@ fail:
   return -1;
 }
 
+int cli_add_functions(kql_engine *e, const char *dir) {
+  kql_diag d;
+  if (kql_engine_add_functions_dir(e, dir, &d) == KQL_OK) return 0;
+  kql_diag_render(&d, "kql", NULL, 0, NULL, stderr);
+  return -1;
+}
+
 int cli_set_geoip(kql_engine *e, const char *path) {
   kql_diag d;
   if (kql_engine_set_geoip(e, path, &d) == KQL_OK) return 0;
@@ -418,6 +432,11 @@ static kql_engine *make_engine(const options *o, int *rc) {
     kql_engine_free(e);
     return NULL;
   }
+  for (int i = 0; i < o->nfunctions; i++)
+    if (cli_add_functions(e, o->functions[i]) != 0) {
+      kql_engine_free(e);
+      return NULL;
+    }
   if (o->now) {
     int64_t t;
     if (kql_parse_datetime(o->now, &t) != 0) {

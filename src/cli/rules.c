@@ -48,6 +48,7 @@ static const char *const usage_rule =
     "  --compare FILE      backtest: the other version of the rule\n"
     "  --format F          text (default) | json\n"
     "  --data DIR, --table NAME=PATH, --schemas DIR, --geoip FILE   as for kql run\n"
+    "  --functions DIR     saved functions and ASIM parsers the rules may call (as for kql run)\n"
     "  --no-cache          backtest: stream the files at every run instead of reading each\n"
     "                      table once into memory (slower; the same alerts)\n"
     "  -v, --verbose       backtest: say how often data files were read and the memory held\n"
@@ -75,7 +76,7 @@ static const char *const usage_check_dirs =
     "  Ends with a summary line on stderr.  Exit 0 when no file has an error, 1 otherwise.\n"
     "options:\n"
     "  --format F          text (default) | json (one line per file) | sarif (SARIF 2.1.0)\n"
-    "  --data DIR, --table NAME=PATH, --schemas DIR, --geoip FILE   as for kql run\n";
+    "  --data DIR, --table NAME=PATH, --schemas DIR, --geoip FILE, --functions DIR   as for kql run\n";
 
 /* Options of these subcommands. */
 typedef struct ropts {
@@ -93,6 +94,8 @@ typedef struct ropts {
   const char *geoip;             /* --geoip FILE */
   bool verbose;                  /* -v */
   bool no_cache;                 /* --no-cache */
+  const char *functions[MAX_LIST]; /* --functions folders */
+  int nfunctions;                /* how many */
   bool help;                     /* --help */
   const char **files;            /* positional arguments */
   int nfiles;                    /* how many */
@@ -137,6 +140,7 @@ static int parse(const char *cmd, int argc, char **argv, int from, ropts *o) {
     else if (strcmp(a, "--data") == 0) list = o->data, nlist = &o->ndata;
     else if (strcmp(a, "--table") == 0) list = o->tables, nlist = &o->ntables;
     else if (strcmp(a, "--schemas") == 0) list = o->schemas, nlist = &o->nschemas;
+    else if (strcmp(a, "--functions") == 0) list = o->functions, nlist = &o->nfunctions;
     else if (a[0] == '-' && a[1]) return usage_error(cmd, "unknown option '%s'", a);
     else o->files[o->nfiles++] = a;
     if (slot || list) {
@@ -169,6 +173,11 @@ static kql_engine *make_engine(const ropts *o) {
     kql_engine_free(e);
     return NULL;
   }
+  for (int i = 0; i < o->nfunctions; i++)
+    if (cli_add_functions(e, o->functions[i]) != 0) {
+      kql_engine_free(e);
+      return NULL;
+    }
   return e;
 }
 
@@ -439,7 +448,7 @@ int rules_check_wanted(int argc, char **argv) {
         strcmp(argv[i + 1], "sarif") == 0)
       return 1;
     static const char *const takes_value[] = {"--data", "--schemas", "--table", "--format", "-f",
-                                              "--now", "-e", "--expr", "--external", "--geoip",
+                                              "--now", "-e", "--expr", "--external", "--geoip", "--functions",
                                               "--max-memory", "-o", "--output", NULL};
     bool value = false;
     for (const char *const *t = takes_value; *t && i > 2 && !value; t++)
@@ -585,6 +594,15 @@ static int check_one(kql_engine *e, const char *path, problems *p) {
   kql_query *cq = NULL;
   if (ends_with(path, ".yaml") || ends_with(path, ".yml")) {
     r = kql_rule_load(path, &d);
+    if (!r && strstr(d.msg, "has no 'query'")) {
+      /* a saved function or ASIM parser (FunctionQuery/ParserQuery): check it as one */
+      kql_engine *fe = kql_engine_new();
+      kql_diag fd;
+      kql_status st = kql_engine_add_functions_dir(fe, path, &fd);
+      kql_engine_free(fe);
+      if (st == KQL_OK) goto json;
+      if (!strstr(fd.msg, "has no 'FunctionQuery'")) d = fd;
+    }
     if (!r) {
       add_problem(p, d.line, d.col, false, d.code == KQL_ERR_SYNTAX ? KQL_ERR_IO : d.code, d.msg);
       if (p->format == 0) kql_diag_render(&d, path, NULL, 0, NULL, stderr);

@@ -32,5 +32,7 @@ int cli_add_sources(struct kql_engine *e, const char *const *data, int ndata,
                     int ntables);
 /* --geoip FILE: geo_info_from_ip_address()'s database; 0, or -1 after saying why. */
 int cli_set_geoip(struct kql_engine *e, const char *path);
+/* --functions DIR: saved functions and ASIM parsers; 0, or -1 after saying why. */
+int cli_add_functions(struct kql_engine *e, const char *dir);
 
 #endif /* KQL_CLI_RULES_H */
