@@ -296,8 +296,8 @@ int lit_parse_datetime(const char *s, size_t n, int64_t *ticks) {
 }
 
 int lit_parse_datetime_literal(const char *s, size_t n, int64_t *ticks) {
-  if (!memchr(s, ',', n)) return lit_parse_datetime(s, n, ticks);
-  /* year, month, day[, hour[, minute[, second[.fraction]]]] */
+  if (lit_parse_datetime(s, n, ticks) == 0 || !memchr(s, ',', n)) return lit_parse_datetime(s, n, ticks);
+  /* year, month, day[, hour[, minute[, second[.fraction]]]] (RFC 822 has commas too) */
   cursor c = trimmed(s, n);
   int64_t part[6] = {0, 0, 0, 0, 0, 0}, frac = 0;
   int k = 0;
