@@ -353,10 +353,30 @@ static bool bind_call(binder *b, ast *n, bind_rel *rel) {
     n->list = (ast_list){0};
     return true;
   }
+  if (strcmp(n->name, "bag_pack_columns") == 0) {
+    /* bag_pack_columns(A, B): bag_pack("A", A, "B", B) */
+    ast_list args = {0};
+    for (int i = 0; i < n->list.n; i++) {
+      ast *v = n->list.v[i];
+      if (v->kind != AST_NAME)
+        return fail(b, KQL_ERR_BIND, v->span, "%s", "bag_pack_columns() expects column names");
+      ast *k = ast_new(b->a, AST_LIT, v->span);
+      k->lit = val_str(v->name, strlen(v->name));
+      k->type = KQL_T_STRING;
+      ast_push(b->a, &args, k);
+      ast_push(b->a, &args, v);
+    }
+    if (!args.n) return fail(b, KQL_ERR_BIND, n->span, "%s", "bag_pack_columns() expects at least one column");
+    n->name = "bag_pack";
+    n->list = args;
+  }
   if (strcmp(n->name, "pack_all") == 0 && n->list.n <= 1) {
-    /* pack_all(): pack("Col1", Col1, ...) over the input's columns */
+    /* pack_all(): pack("Col1", Col1, ...) over the input's columns; pack_all(flag) is the
+    ** function pack_all(flag, "Col1", Col1, ...), which leaves out null and empty values
+    ** when 'flag' is true */
     if (!rel) return fail(b, KQL_ERR_BIND, n->span, "%s", "pack_all() needs the columns of a table");
     ast_list args = {0};
+    if (n->list.n) ast_push(b->a, &args, n->list.v[0]);
     for (int c = 0; c < rel->n; c++) {
       ast *k = ast_new(b->a, AST_LIT, n->span), *v = ast_new(b->a, AST_NAME, n->span);
       k->lit = val_str(rel->cols[c].name, strlen(rel->cols[c].name));
@@ -365,9 +385,9 @@ static bool bind_call(binder *b, ast *n, bind_rel *rel) {
       ast_push(b->a, &args, k);
       ast_push(b->a, &args, v);
     }
-    n->name = "bag_pack";
+    n->name = args.n % 2 ? "pack_all" : "bag_pack";
     n->list = args;
-    if (!fn_lookup("bag_pack")) return fail(b, KQL_ERR_UNSUPPORTED, n->span, "%s", "pack_all() is not supported yet");
+    if (!fn_lookup(n->name)) return fail(b, KQL_ERR_UNSUPPORTED, n->span, "%s", "pack_all() is not supported yet");
   }
   if (strcmp(n->name, "ingestion_time") == 0 && n->list.n == 0) {
     /* offline, rows carry no ingestion time: null, as Kusto gives for a table without one */

@@ -171,6 +171,35 @@ void f_pack(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   *out = json_buf_dynamic(&b);
 }
 
+/* pack_all(flag, "Col1", Col1, ...), what the binder makes of pack_all(flag): when 'flag' is
+** true, members whose value is null or an empty string are left out. */
+kql_type ty_pack_all(ast **a, int n, const char **e) {
+  if (n % 2 == 0 || (a[0]->type != KQL_T_BOOL && a[0]->type != KQL_T_NULL && a[0]->type != KQL_T_DYNAMIC)) {
+    *e = "pack_all() expects an optional bool";
+    return KQL_T_COUNT_;
+  }
+  return KQL_T_DYNAMIC;
+}
+
+void f_pack_all(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  bool skip = fn_true(&a[0]);
+  json_buf b = {c->tmp, NULL, 0, 0};
+  bool first = true;
+  json_buf_raw(&b, "{", 1);
+  for (int i = 1; i + 1 < n; i += 2) {
+    const kql_value *v = &a[i + 1];
+    if (skip && (v->isnull || (val_is_str(v->type) && v->type != KQL_T_DYNAMIC && v->u.s.n == 0))) continue;
+    if (!first) json_buf_raw(&b, ",", 1);
+    first = false;
+    kql_value k = fn_text(c, a[i]);
+    json_buf_str(&b, k.u.s.p, k.u.s.n);
+    json_buf_raw(&b, ":", 1);
+    json_buf_value(&b, v);
+  }
+  json_buf_raw(&b, "}", 1);
+  *out = json_buf_dynamic(&b);
+}
+
 void f_pack_array(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   json_buf b = {c->tmp, NULL, 0, 0};
   json_buf_raw(&b, "[", 1);

@@ -207,6 +207,8 @@ FN_SCALAR(f_base64_decode_tostring);
 FN_SCALAR(f_base64_decode_toarray);
 FN_SCALAR(f_base64_encode_fromarray);
 FN_SCALAR(f_new_guid);
+FN_SCALAR(f_pack_all);
+FN_TYPE(ty_pack_all);
 FN_TYPE(ty_b64_fromarray);
 FN_TYPE(ty_guid0);
 FN_TYPE(ty_row_cumsum);
