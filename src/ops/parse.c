@@ -168,9 +168,12 @@ op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d) {
     } else {
       kql_type t = (kql_type)e->op;
       const char *g = last || regex ? "(.*)" : "(.*?)";
-      if (!relaxed && (t == KQL_T_LONG || t == KQL_T_INT)) g = "(\\-?\\d+)";
-      else if (!relaxed && (t == KQL_T_REAL || t == KQL_T_DECIMAL))
-        g = "(\\-?\\d+(?:\\.\\d+)?(?:[eE][\\-+]?\\d+)?)";
+      /* relaxed: a number if there is one (so 'n:long *' takes the digits, not nothing), else
+      ** the text up to what follows, which converts to null */
+      if (t == KQL_T_LONG || t == KQL_T_INT) g = relaxed ? (last ? "(\\-?\\d+|.*)" : "(\\-?\\d+|.*?)") : "(\\-?\\d+)";
+      else if (t == KQL_T_REAL || t == KQL_T_DECIMAL)
+        g = relaxed ? (last ? "(\\-?\\d+(?:\\.\\d+)?(?:[eE][\\-+]?\\d+)?|.*)" : "(\\-?\\d+(?:\\.\\d+)?(?:[eE][\\-+]?\\d+)?|.*?)")
+                    : "(\\-?\\d+(?:\\.\\d+)?(?:[eE][\\-+]?\\d+)?)";
       put(&b, g, strlen(g));
       p->cap_col[p->ncap] = e->col;
       p->cap_type[p->ncap++] = t;
