@@ -138,8 +138,8 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token INVALID "invalid character"
 
 %type <node> query stmt pipe operator expr postfix primary literal item sortkey source
-%type <node> funcdef param option optvalue joinkey mvitem parseelem unionsrc reorderkey subops
-%type <list> stmts items sortkeys args exprs opts params paramlist joinkeys mvitems
+%type <node> arg funcdef param option optvalue joinkey mvitem parseelem unionsrc reorderkey subops
+%type <list> stmts items sortkeys args arglist exprs opts params paramlist joinkeys mvitems
 %type <list> parseelems unionsrcs names reorderkeys coldecls fnbody tuple
 %type <list> msaggs msbounds
 %type <node> msagg msaxis
@@ -489,12 +489,22 @@ primary:
   ;
 
 args:
-    exprs                         { $$ = $1; }
-  | exprs COMMA name ASSIGN expr  { $$ = parse_list_add(p, $1, parse_assign(p, (kql_span){@3.start, @5.end}, $3, @3, $5)); }
+    arglist                       { $$ = $1; }
   | STAR                          { $$ = parse_list1(p, parse_wildcard(p, @1)); }
-  | exprs COMMA STAR              { $$ = parse_list_add(p, $1, parse_wildcard(p, @3)); }
+  | arglist COMMA STAR            { $$ = parse_list_add(p, $1, parse_wildcard(p, @3)); }
   | pipe PIPE operator            { $$ = parse_list1(p, parse_pipe(p, $1, $3)); }
   | source                        { $$ = parse_list1(p, $1); } /* toscalar(print x=1) */
+  ;
+
+/* call arguments: values, and named ones (f(b=2, a=1), plugin options) anywhere */
+arglist:
+    arg                           { $$ = parse_list1(p, $1); }
+  | arglist COMMA arg             { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+arg:
+    expr                          { $$ = $1; }
+  | name ASSIGN expr              { $$ = parse_assign(p, @$, $1, @1, $3); }
   ;
 
 exprs:

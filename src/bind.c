@@ -432,6 +432,10 @@ static bool bind_call(binder *b, ast *n, bind_rel *rel) {
     return false;
   }
   n->fn = f;
+  /* named arguments of a built-in (strlen(s="x")): kql knows no parameter names, so they
+  ** count in the order written */
+  for (int i = 0; i < n->list.n; i++)
+    if (n->list.v[i]->kind == AST_ASSIGN) n->list.v[i] = n->list.v[i]->a;
   if (f->flags & FN_WINDOW) b->window = true;
   if (n->list.n < f->min_args || n->list.n > f->max_args) {
     char want[64];
@@ -1797,13 +1801,45 @@ static bind_rel *bind_getschema(binder *b, ast *n, bind_rel *in) {
 
 /* Bind a call of a let function (or a view) 'fe' at 'n': a copy of its body is bound with
 ** the parameters standing for the arguments.  Returns the body's result node. */
+/* The arguments of call 'n' to let function 'f' per parameter (NULL: not given), named
+** ones (f(b=2)) put in their parameter's place.  As Kusto: after a named argument out of
+** its position every argument must be named.  NULL with the diagnostic on a wrong call. */
+static ast **call_args(binder *b, const ast *n, const ast *f, const char *fname) {
+  ast **given = arena_alloc(b->a, sizeof(ast *) * (size_t)(f->by.n ? f->by.n : 1));
+  int pos = 0;
+  bool unordered = false;
+  for (int i = 0; i < n->list.n; i++) {
+    ast *arg = n->list.v[i];
+    if (arg->kind != AST_ASSIGN) {
+      if (unordered) {
+        fail(b, KQL_ERR_BIND, arg->span, "%s", "all arguments after an unordered named argument must be named");
+        return NULL;
+      }
+      if (pos >= f->by.n) {
+        diag_set(b->d, KQL_ERR_BIND, n->span, "function '%s' expects %d argument%s, got %d", fname,
+                 f->by.n, f->by.n == 1 ? "" : "s", n->list.n);
+        return NULL;
+      }
+      given[pos++] = arg;
+      continue;
+    }
+    int k = 0;
+    while (k < f->by.n && strcmp(f->by.v[k]->name, arg->name) != 0) k++;
+    if (k == f->by.n) {
+      diag_set(b->d, KQL_ERR_BIND, arg->span, "function '%s' has no parameter '%s'", fname, arg->name);
+      return NULL;
+    }
+    given[k] = arg->a;
+    if (k == pos) pos++;
+    else unordered = true;
+  }
+  return given;
+}
+
 static ast *expand_call(binder *b, ast *n, let_entry *fe, bind_rel *rel, bool tabular) {
   const ast *f = fe->func;
-  if (n->list.n > f->by.n) {
-    diag_set(b->d, KQL_ERR_BIND, n->span, "function '%s' expects %d argument%s, got %d", fe->name,
-             f->by.n, f->by.n == 1 ? "" : "s", n->list.n);
-    return NULL;
-  }
+  ast **given = call_args(b, n, f, fe->name);
+  if (!given) return NULL;
   if (b->depth > BIND_MAX_DEPTH / 2) {
     diag_set(b->d, KQL_ERR_BIND, n->span, "function '%s' calls itself too deeply", fe->name);
     return NULL;
@@ -1815,14 +1851,14 @@ static ast *expand_call(binder *b, ast *n, let_entry *fe, bind_rel *rel, bool ta
     let_entry *e = arena_alloc(b->a, sizeof *e);
     e->name = p->name;
     e->tabular = p->flags == 1;
-    ast *arg = i < n->list.n ? n->list.v[i] : (p->a ? ast_clone(b->a, p->a) : NULL);
+    ast *arg = given[i] ? given[i] : (p->a ? ast_clone(b->a, p->a) : NULL);
     if (!arg) {
       diag_set(b->d, KQL_ERR_BIND, n->span, "function '%s' is missing argument '%s'", fe->name, p->name);
       b->lets = saved;
       return NULL;
     }
     b->lets = saved; /* arguments are bound in the caller's scope */
-    bool ok = e->tabular ? bind_tab(b, arg) != NULL : bind_expr(b, arg, i < n->list.n ? rel : NULL);
+    bool ok = e->tabular ? bind_tab(b, arg) != NULL : bind_expr(b, arg, given[i] ? rel : NULL);
     if (!ok) return NULL;
     e->value = arg;
     e->next = scope;
@@ -1946,6 +1982,218 @@ static bind_rel *bind_bag_unpack(binder *b, ast *n, bind_rel *in) {
   n->by = cols;
   n->slot = first;
   if (!b->discover) out->open = true;
+  return out;
+}
+
+/* A new AST_NAME of column 'name', at 'sp'. */
+static ast *name_node(binder *b, const char *name, kql_span sp) {
+  ast *e = ast_new(b->a, AST_NAME, sp);
+  e->name = name;
+  e->col = -1;
+  return e;
+}
+
+/* Add the column names 'e' refers to to 'l' (for pivot's default columns). */
+static void names_in(binder *b, const ast *e, ast_list *l) {
+  if (!e) return;
+  if (e->kind == AST_NAME) {
+    ast_push(b->a, l, (ast *)e);
+    return;
+  }
+  names_in(b, e->a, l);
+  names_in(b, e->b, l);
+  names_in(b, e->c, l);
+  for (int i = 0; i < e->list.n; i++) names_in(b, e->list.v[i], l);
+}
+
+/* evaluate pivot(P [, Agg(...)] [, Col, ...]): a row per distinct value of the Cols (by
+** default every column but P and those Agg reads), then a column per distinct value of P
+** (as a string, in first-seen order) holding Agg over that value's rows.  The binder makes
+** the summarize "Agg by Cols, tostring(P)" (kept in n->b), which the pivot operator turns
+** on its side; the values of P come from the data, as for bag_unpack. */
+static bind_rel *bind_pivot(binder *b, ast *n, bind_rel *in) {
+  ast *call = n->a;
+  if (call->list.n < 1 || call->list.v[0]->kind != AST_NAME) {
+    fail(b, KQL_ERR_BIND, call->span, "%s", "pivot expects the column to pivot on");
+    return NULL;
+  }
+  ast *pcol = call->list.v[0];
+  if (!bind_expr(b, pcol, in)) return NULL;
+  int next = 1;
+  ast *agg = NULL;
+  if (call->list.n > 1 && call->list.v[1]->kind == AST_CALL && is_agg_call(call->list.v[1])) {
+    agg = call->list.v[1];
+    next = 2;
+    if (fn_lookup(agg->name)->flags & FN_ARGMAX) {
+      fail(b, KQL_ERR_BIND, agg->span, "pivot cannot aggregate with '%s'", agg->name);
+      return NULL;
+    }
+  } else {
+    agg = ast_new(b->a, AST_CALL, call->span);
+    agg->name = "count";
+  }
+  ast_list used = {0};
+  names_in(b, agg, &used);
+  ast *s = ast_new(b->a, AST_SUMMARIZE, n->span);
+  s->in = n->in;
+  for (int i = next; i < call->list.n; i++) {
+    ast *c = call->list.v[i];
+    if (c->kind != AST_NAME) {
+      fail(b, KQL_ERR_BIND, c->span, "%s", "pivot expects column names after the aggregation");
+      return NULL;
+    }
+    ast_push(b->a, &s->by, name_node(b, c->name, c->span));
+  }
+  if (next == call->list.n)
+    for (int c = 0; c < in->n; c++) {
+      bool skip = strcmp(in->cols[c].name, pcol->name) == 0;
+      for (int k = 0; k < used.n && !skip; k++) skip = strcmp(used.v[k]->name, in->cols[c].name) == 0;
+      if (!skip) ast_push(b->a, &s->by, name_node(b, in->cols[c].name, call->span));
+    }
+  int ngroup = s->by.n;
+  ast *key = ast_new(b->a, AST_CALL, pcol->span);
+  key->name = "tostring";
+  ast_push(b->a, &key->list, name_node(b, pcol->name, pcol->span));
+  ast *keyas = ast_new(b->a, AST_ASSIGN, pcol->span);
+  keyas->name = "$pivot_key"; /* no column can have this name */
+  keyas->a = key;
+  ast_push(b->a, &s->by, keyas);
+  ast *val = ast_new(b->a, AST_ASSIGN, agg->span);
+  val->name = "$pivot_value";
+  val->a = agg;
+  ast_push(b->a, &s->list, val);
+  bind_rel *mid = bind_summarize(b, s, in);
+  if (!mid) return NULL;
+  s->rel = mid;
+  kql_type vt = mid->cols[mid->n - 1].type;
+  /* the values of P: keys of bag_pack(tostring(P), 0) over the input */
+  bind_keys keys = {0};
+  if (b->discover) {
+    ast *bag = ast_new(b->a, AST_CALL, pcol->span), *zero = ast_new(b->a, AST_LIT, pcol->span);
+    bag->name = "bag_pack";
+    zero->lit = val_long(0);
+    zero->type = KQL_T_LONG;
+    ast *k2 = ast_new(b->a, AST_CALL, pcol->span);
+    k2->name = "tostring";
+    ast_push(b->a, &k2->list, name_node(b, pcol->name, pcol->span));
+    ast_push(b->a, &bag->list, k2);
+    ast_push(b->a, &bag->list, zero);
+    if (!bind_expr(b, bag, in)) return NULL;
+    if (!b->discover(b->discover_ctx, n->in, bag, b->a, &keys, b->d)) return NULL;
+  }
+  bind_rel *out = rel_new(b, ngroup + keys.n);
+  for (int c = 0; c < ngroup; c++) rel_put(out, mid->cols[c].name, mid->cols[c].type, NULL, 0);
+  ast_list cols = {0};
+  for (int k = 0; k < keys.n; k++) {
+    if (!*keys.names[k]) continue; /* an empty value (or null) makes no column */
+    const char *name = keys.names[k];
+    for (int j = 1; rel_find(out, name) >= 0; j++) name = arena_printf(b->a, "%s%d", keys.names[k], j);
+    ast *p = ast_new(b->a, AST_PARAM, n->span);
+    p->name = keys.names[k];
+    p->col = rel_put(out, name, vt, NULL, 0);
+    ast_push(b->a, &cols, p);
+  }
+  /* cells without rows: 0 for the counting aggregates and sum (as Kusto shows), else null */
+  static const char *const zero_aggs[] = {"count", "countif", "dcount", "dcountif", "sum", "sumif"};
+  n->op = 0;
+  for (size_t i = 0; i < KQL_ARRAY_LEN(zero_aggs); i++) n->op |= strcmp(agg->name, zero_aggs[i]) == 0;
+  n->b = s;
+  n->by = cols;
+  n->slot = ngroup;
+  if (!b->discover) out->open = true;
+  return out;
+}
+
+/* evaluate ipv4_lookup(LookupTable, SourceIP, LookupRange [, ExtraKey ...]
+** [, return_unmatched=bool]): a lookup of each input row's IPv4 address in the table's
+** ranges (a.b.c.d or a.b.c.d/prefix), the extra keys equal on both sides.  Output: the
+** input's columns, then the table's but its extra keys (a clashing name takes a suffix, as
+** join's do).  n->b is the table; n->by holds the key columns as AST_NAME pairs (input,
+** table); n->op is 1 with return_unmatched=true. */
+static bind_rel *bind_ipv4_lookup(binder *b, ast *n, bind_rel *in) {
+  ast *call = n->a;
+  ast_list pos = {0};
+  n->op = 0;
+  for (int i = 0; i < call->list.n; i++) {
+    ast *a = call->list.v[i];
+    if (a->kind == AST_ASSIGN) {
+      if (strcmp(a->name, "return_unmatched") != 0 || a->a->kind != AST_LIT || a->a->lit.type != KQL_T_BOOL) {
+        fail(b, KQL_ERR_BIND, a->span, "%s", "ipv4_lookup expects return_unmatched = true or false");
+        return NULL;
+      }
+      n->op = a->a->lit.u.b;
+      continue;
+    }
+    ast_push(b->a, &pos, a);
+  }
+  /* a trailing bool literal is return_unmatched too */
+  if (pos.n > 3 && pos.v[pos.n - 1]->kind == AST_LIT && pos.v[pos.n - 1]->lit.type == KQL_T_BOOL) {
+    n->op = pos.v[pos.n - 1]->lit.u.b;
+    pos.n--;
+  }
+  if (pos.n < 3) {
+    fail(b, KQL_ERR_BIND, call->span, "%s",
+         "ipv4_lookup expects a lookup table, the input's IPv4 column and the table's range column");
+    return NULL;
+  }
+  for (int i = 1; i < pos.n; i++)
+    if (pos.v[i]->kind != AST_NAME) {
+      fail(b, KQL_ERR_BIND, pos.v[i]->span, "%s", "ipv4_lookup expects a column name here");
+      return NULL;
+    }
+  ast *table = pos.v[0];
+  bind_rel *right = bind_tab(b, table);
+  if (!right) return NULL;
+  ast_list keys = {0};
+  for (int i = 1; i < pos.n; i++) {
+    const char *name = pos.v[i]->name;
+    int lc = i == 2 ? -2 : rel_find(in, name), rc = i == 1 ? -2 : rel_find(right, name);
+    if (lc == -1 || rc == -1) {
+      diag_set(b->d, KQL_ERR_BIND, pos.v[i]->span, "unknown column '%s' in %s", name,
+               lc == -1 ? "the input of ipv4_lookup" : "the lookup table");
+      return NULL;
+    }
+    ast *kl = name_node(b, name, pos.v[i]->span), *kr = name_node(b, name, pos.v[i]->span);
+    if (i == 1 || i == 2) { /* the address and the range: strings */
+      int c = i == 1 ? lc : rc;
+      const bind_col *col = i == 1 ? &in->cols[c] : &right->cols[c];
+      if (col->type != KQL_T_STRING && col->type != KQL_T_DYNAMIC) {
+        diag_set(b->d, KQL_ERR_TYPE, pos.v[i]->span, "ipv4_lookup expects '%s' to be a string column", name);
+        return NULL;
+      }
+    }
+    kl->col = lc;
+    kr->col = rc;
+    if (lc >= 0) mark_used(&in->cols[lc]), kl->type = in->cols[lc].type;
+    if (rc >= 0) mark_used(&right->cols[rc]), kr->type = right->cols[rc].type;
+    if (i > 2 && kl->type != kr->type &&
+        !(val_is_numeric(kl->type) && val_is_numeric(kr->type) && kl->type != KQL_T_REAL && kr->type != KQL_T_REAL)) {
+      diag_set(b->d, KQL_ERR_TYPE, pos.v[i]->span,
+               "the key '%s' is %s in the input and %s in the lookup table", name,
+               type_name(kl->type), type_name(kr->type));
+      return NULL;
+    }
+    ast_push(b->a, &keys, kl);
+    ast_push(b->a, &keys, kr);
+  }
+  n->by = keys;
+  n->b = table;
+  bind_rel *out = rel_new(b, in->n + right->n);
+  for (int c = 0; c < in->n; c++) {
+    rel_put(out, in->cols[c].name, in->cols[c].type, in->cols[c].src, in->cols[c].src_col);
+    mark_used(&in->cols[c]);
+  }
+  for (int c = 0; c < right->n; c++) {
+    const bind_col *col = &right->cols[c];
+    bool key = false;
+    for (int i = 5; i < keys.n; i += 2) key |= keys.v[i]->col == c;
+    if (key) continue;
+    mark_used(&right->cols[c]);
+    const char *name = col->name;
+    for (int j = 1; rel_find(out, name) >= 0 || (j > 1 && rel_find(right, name) >= 0); j++)
+      name = arena_printf(b->a, "%s%d", col->name, j);
+    rel_put(out, name, col->type, col->src, col->src_col);
+  }
   return out;
 }
 
@@ -2148,6 +2396,14 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   case AST_EVALUATE:
     if (strcmp(n->a->name, "bag_unpack") == 0) {
       out = bind_bag_unpack(b, n, in);
+      break;
+    }
+    if (strcmp(n->a->name, "pivot") == 0) {
+      out = bind_pivot(b, n, in);
+      break;
+    }
+    if (strcmp(n->a->name, "ipv4_lookup") == 0) {
+      out = bind_ipv4_lookup(b, n, in);
       break;
     }
     fail(b, KQL_ERR_UNSUPPORTED, n->a->span, "plugin '%s' is not supported yet", n->a->name);

@@ -49,6 +49,12 @@ static op *build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_INVOKE: return exec_build(x, n->let, d);
   case AST_EXTERNALDATA: return op_external_new(x, n, d);
   case AST_APPLYSRC: return op_applysrc_new(x, n);
+  case AST_EVALUATE:
+    if (strcmp(n->a->name, "pivot") == 0) { /* its input is the summarize the binder made */
+      op *sum = exec_build(x, n->b, d);
+      return sum ? op_pivot_new(x, n, sum) : NULL;
+    }
+    break;
   default: break;
   }
   op *child = exec_build(x, n->in, d);
@@ -70,7 +76,9 @@ static op *build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_MVEXPAND: return op_mvexpand_new(x, n, child);
   case AST_MVAPPLY: return op_mvapply_new(x, n, child);
   case AST_PARSE: return op_parse_new(x, n, child, d);
-  case AST_EVALUATE: return op_bagunpack_new(x, n, child);
+  case AST_EVALUATE:
+    if (strcmp(n->a->name, "ipv4_lookup") == 0) return op_ipv4lookup_new(x, n, child, d);
+    return op_bagunpack_new(x, n, child);
   case AST_WHERE: return op_where_new(x, n, child);
   case AST_PROJECT:
   case AST_EXTEND: return op_project_new(x, n, child);

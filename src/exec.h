@@ -154,6 +154,8 @@ KQL_INTERNAL op *op_mvexpand_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_mvapply_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_applysrc_new(exec_ctx *x, const ast *n);
 KQL_INTERNAL op *op_bagunpack_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_pivot_new(exec_ctx *x, const ast *n, op *child);
+KQL_INTERNAL op *op_ipv4lookup_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);
 KQL_INTERNAL op *op_external_new(exec_ctx *x, const ast *n, kql_diag *d);
 KQL_INTERNAL op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);
 

@@ -431,6 +431,9 @@ static const tree_case calls[] = {
     {"tolower(tostring(x))", "(call tolower (call tostring (name x)))"},
     {"bin(Timestamp, 1h)", "(call bin (name Timestamp) (lit timespan \"01:00:00\"))"},
     {"now(-5d)", "(call now (unary - (lit timespan \"5.00:00:00\")))"},
+    /* named arguments, anywhere in the list */
+    {"f(b = 2, 1)", "(call f (assign b (lit long 2)) (lit long 1))"},
+    {"f(1, b = x, c = \"s\")", "(call f (lit long 1) (assign b (name x)) (assign c (lit string \"s\")))"},
 };
 TREE_TEST(function_calls_take_zero_or_more_arguments, calls)
 

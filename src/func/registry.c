@@ -163,7 +163,7 @@ static const fn_def builtins[] = {
     SCALAR("now", 0, 1, ty_now, f_now, "the query's current instant, plus an optional offset"),
     SCALAR("pack", 2, 1024, ty_pack, f_pack, "legacy name of bag_pack()"),
     SCALAR("pack_all", 1, 2049, ty_pack_all, f_pack_all, "a property bag of the input's columns; pack_all(true) leaves out null and empty values"),
-    SCALAR("pack_array", 1, 16, ty_pack_array, f_pack_array, "a dynamic array of the arguments"),
+    SCALAR("pack_array", 1, 4096, ty_pack_array, f_pack_array, "a dynamic array of the arguments"),
     SCALAR("parse_command_line", 2, 2, ty_parse_command_line, f_parse_command_line, "command-line arguments as Windows splits them"),
     SCALAR_ARG("parse_csv", 1, 1, ty_dyn_of_str, f_parse_csv, "fields of a CSV record"),
     SCALAR("parse_ipv4", 1, 1, ty_parse_ipv4, f_parse_ipv4, "an IPv4 address as a long"),
