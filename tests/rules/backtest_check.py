@@ -5,9 +5,10 @@ each step, and comparing two versions must show exactly what the change adds and
 usage: backtest_check.py KQL RULE WORKDIR [--rows N] [--hours H]
 
 Generates DeviceProcessEvents with bench/gen_dpe.py (14 days before 2026-06-01), adds
-AdFind runs at known instants (the corpus rule DeviceProcessEvents__AdFind_Usage.yaml
+AdFind runs at known instants, a third of them with Timestamp but no TimeGenerated (the corpus rule DeviceProcessEvents__AdFind_Usage.yaml
 matches them), then:
-  1. kql rule backtest RULE --from A --to B --format json  (one process, load once)
+  1. kql rule backtest RULE --from A --to B --format json  (one process, load once), and the
+     same with --no-cache (each run streams the file): the same output
   2. kql rule eval RULE --now T --format json  for every step T  (by hand)
   and checks that each step's alerts (title, entities, custom details, row count) agree;
   3. a copy of RULE with triggerThreshold 1 instead of 0: the comparison must remove
@@ -60,6 +61,8 @@ with open(path, "a") as f:
                     "DeviceName": "host-%d.contoso.local" % (n % 4),
                     "ProcessCommandLine": "AdFind.exe -f objectcategory=computer",
                     "ReportId": 900000 + n})
+        if n % 3 == 2:  # exported from Advanced Hunting: Timestamp only, windowed on it
+            row.pop("TimeGenerated", None)
         f.write(json.dumps(row) + "\n")
 
 fmt = "%Y-%m-%dT%H:%M:%SZ"
@@ -87,6 +90,10 @@ def key(alert):
 
 bt = run("rule", "backtest", rule, "--from", A, "--to", B, "--format", "json")
 runs = bt["backtest"]["runs"]
+nc = run("rule", "backtest", rule, "--from", A, "--to", B, "--format", "json", "--no-cache")
+check("the backtest with the table cache = with --no-cache (every run streams the file)", nc == bt,
+      "first difference at %s" % next((a["at"] for a, b in zip(bt["backtest"]["runs"], nc["backtest"]["runs"])
+                                       if a != b), "the totals"))
 check("the backtest has one run per hour", len(runs) == hours + 1, "%d runs" % len(runs))
 fired = sum(1 for r in runs if r.get("fired"))
 check("some runs fired", fired >= 10, "%d fired" % fired)
