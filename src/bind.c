@@ -725,8 +725,17 @@ static bool expand_outputs(binder *b, ast *n) {
     const char *arg = e->list.n ? expr_name(b, e->list.v[0]) : NULL;
     for (int j = 0; j < k; j++) {
       const char *name = j < it->by.n ? it->by.v[j]->name
-                         : j == 0 && it->kind == AST_ASSIGN ? it->name
-                         : arena_printf(b->a, "%s_%s%s%s", e->name, arg ? arg : "", arg ? "_" : "", o[j].suffix);
+                         : j == 0 && it->kind == AST_ASSIGN ? it->name : NULL;
+      if (!name) { /* f_x_suffix (f__suffix for an unnamed x), then f_x_suffix1, ... */
+        const char *base = arena_printf(b->a, "%s_%s_%s", e->name, arg ? arg : "", o[j].suffix);
+        name = base;
+        for (int m = 1, clash = 1; clash; m++) {
+          clash = 0;
+          for (int q = 0; q < items.n && !clash; q++)
+            clash = items.v[q]->kind == AST_ASSIGN && items.v[q]->name && strcmp(items.v[q]->name, name) == 0;
+          if (clash) name = arena_printf(b->a, "%s%d", base, m);
+        }
+      }
       ast *idx = ast_new(b->a, AST_INDEX, e->span), *lit = ast_new(b->a, AST_LIT, e->span);
       lit->lit = val_long(j);
       lit->type = KQL_T_LONG;

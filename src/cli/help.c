@@ -72,6 +72,17 @@ static const help_topic topics[] = {
      "saw them. Unnamed aggregates get names like count_ or set_FileName.",
      "DeviceProcessEvents\n| summarize Processes = count(), Files = dcount(FileName) by DeviceName\n| sort by Processes desc",
      "count, make_set, dcount, arg_max, bin"},
+    {"make-series", "", OPERATOR, "aggregate into series along an axis (time series)",
+     "T | make-series [Name =] Aggregate(...) [default = Value], ... on Axis from Start to End step Step [by Expression, ...]\n"
+     "T | make-series ... on Axis in range(Start, Stop, Step) [by ...]",
+     "Like summarize, but each group gets one row holding a dynamic array per aggregate, one "
+     "element per step of the axis, and the axis itself as an array (the last column). Steps "
+     "without rows hold the default, 0 unless given. Without 'from' and 'to' the series run "
+     "from the first to the last step with data. The series_* functions work on the arrays: "
+     "(Flag, Score, Baseline) = series_decompose_anomalies(Series) flags anomalies, and "
+     "mv-expand turns the arrays back into rows.",
+     "DeviceProcessEvents\n| make-series Processes = count() on Timestamp step 1d by DeviceName\n| project DeviceName, Processes\n| take 3",
+     "summarize, mv-expand, bin"},
     {"take", "limit", OPERATOR, "keep the first N rows",
      "T | take N",
      "Returns at most N rows of its input and stops reading once it has them. Kusto does "

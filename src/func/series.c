@@ -7,7 +7,7 @@
 ** binder splits into columns (fn_outputs, series.h).
 **
 ** Where Kusto does not document its exact method, kql follows the documented one and says
-** so here and in docs/functions.md: the period detection of series_decompose* (-1), the
+** so here and in README.md (Known differences): the period detection of series_decompose* (-1), the
 ** percentiles of series_outliers, and a zero interquartile range.
 */
 #include <math.h>

@@ -263,9 +263,11 @@ static exec_result read_bounds(ms_op *s) {
     if (!(s->dstep > 0) || !isfinite(s->dstep))
       return fail_at(s, r->c, "make-series 'step' must be greater than zero");
   }
-  s->inrange = r->flags == 1;
+  /* a null bound of 'in range()' (todatetime("") in a template) counts as not given */
+  s->inrange = r->flags == 1 && s->has_from && s->has_to;
+  if (r->flags == 1 && s->has_to && !s->has_from && (s->ticks || s->whole)) s->ito += s->istep;
+  if (r->flags == 1 && s->has_to && !s->has_from && !s->ticks && !s->whole) s->dto += s->dstep;
   if (s->inrange) {
-    if (!s->has_from || !s->has_to) return fail_at(s, r, "make-series 'in range()' bounds are null");
     if (s->ticks || s->whole) {
       s->binlo = floor_div64(s->ifrom, s->istep);
       s->binhi = floor_div64(s->ito, s->istep);
