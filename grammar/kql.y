@@ -100,6 +100,13 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token <op> RANGE "range"
 %token <op> EXTERNALDATA "externaldata"
 %token <op> VIEW "view"
+%token <op> PARSEKV "parse-kv"
+%token <op> TOPNESTED "top-nested"
+%token <op> OF "of"
+%token <op> FIND "find"
+%token <op> SEARCH "search"
+%token <op> ALIAS "alias"
+%token <op> PROJECT_SMART "project-smart"
 %token <op> MVAPPLY "mv-apply"
 %token <op> MAKESERIES "make-series"
 %token <op> OPTNAME "option name"
@@ -143,6 +150,8 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %type <list> parseelems unionsrcs names reorderkeys coldecls fnbody tuple
 %type <list> msaggs msbounds
 %type <node> msagg msaxis
+%type <list> tnlevels findsrcs findcols
+%type <node> tnlevel findproj findcol searchpred
 %type <str> name
 %type <op> order nulls
 
@@ -169,6 +178,7 @@ stmt:
     LET name ASSIGN pipe          { $$ = parse_let(p, @$, $2, $4); }
   | LET BRACKETNAME ASSIGN pipe   { $$ = parse_let(p, @$, parse_bracket_name(p, @2), $4); }
   | LET name ASSIGN funcdef       { $$ = parse_let(p, @$, $2, $4); }
+  | ALIAS name name ASSIGN expr   { $$ = parse_alias(p, @$, $2, @2, $3, $5); }
   | pipe                          { $$ = $1; }
   ;
 
@@ -226,6 +236,12 @@ source:
   | RANGE name name expr TO expr name expr
                                   { $$ = parse_range(p, @$, $2, @3, $4, $6, @7, $8); }
   | UNION opts unionsrcs          { $$ = parse_union(p, @$, $2, $3); }
+  | SEARCH opts findsrcs searchpred
+                                  { $$ = parse_search(p, @$, NULL, $2, $3, $4); }
+  | FIND opts findsrcs WHERE expr findproj
+                                  { $$ = parse_find(p, @$, $2, $3, $5, $6); }
+  | FIND opts findsrcs expr findproj
+                                  { $$ = parse_find(p, @$, $2, $3, $4, $5); }
   | EXTERNALDATA LPAREN coldecls RPAREN LBRACK exprs RBRACK
                                   { $$ = parse_externaldata(p, @$, $3, $6, (ast_list){0}); }
   | EXTERNALDATA LPAREN coldecls RPAREN LBRACK exprs RBRACK WITH LPAREN items RPAREN
@@ -241,6 +257,7 @@ source:
 
 operator:
     WHERE expr                    { $$ = parse_op(p, @$, AST_WHERE, $2); }
+  | WHERE STAR STROP expr         { $$ = parse_op(p, @$, AST_WHERE, parse_binary(p, (kql_span){@2.start, @4.end}, $3, parse_wildcard(p, @2), $4)); }
   | SUMMARIZE opts items          { $$ = parse_summarize(p, @$, $2, $3, NULL); }
   | SUMMARIZE opts items BY items { $$ = parse_summarize(p, @$, $2, $3, &$5); }
   | SUMMARIZE opts BY items       { $$ = parse_summarize(p, @$, $2, (ast_list){0}, &$4); }
@@ -265,6 +282,12 @@ operator:
                                   { $$ = parse_mvexpand_limit(p, @$, $2, $3, $4, @4, $5); }
   | PARSE opts expr WITH parseelems
                                   { $$ = parse_parse(p, @$, $1, $2, $3, $5); }
+  | PARSEKV expr name LPAREN findcols RPAREN
+                                  { $$ = parse_parsekv(p, @$, $2, $3, @3, $5, (ast_list){0}); }
+  | PARSEKV expr name LPAREN findcols RPAREN WITH LPAREN items RPAREN
+                                  { $$ = parse_parsekv(p, @$, $2, $3, @3, $5, $9); }
+  | TOPNESTED tnlevels            { $$ = parse_list_node(p, @$, AST_TOPNESTED, $2); }
+  | SEARCH opts searchpred        { $$ = parse_search(p, @$, NULL, $2, (ast_list){0}, $3); }
   | RENDER name                   { $$ = parse_render(p, @$, $2, (ast_list){0}); }
   | RENDER name WITH LPAREN items RPAREN
                                   { $$ = parse_render(p, @$, $2, $5); }
@@ -315,6 +338,56 @@ msbounds:
   | msbounds TO expr              { $$ = parse_list_add(p, $1, parse_option(p, (kql_span){@2.start, @3.end}, @2, $3)); }
   ;
 
+/* top-nested [N] of Expr [with others = v] by Agg [asc|desc], top-nested ... */
+tnlevels:
+    tnlevel                       { $$ = parse_list1(p, $1); }
+  | tnlevels COMMA TOPNESTED tnlevel
+                                  { $$ = parse_list_add(p, $1, $4); }
+  ;
+
+tnlevel:
+    OF item BY item order         { $$ = parse_tnlevel(p, @$, NULL, $2, NULL, NULL, @$, $4, $5); }
+  | expr OF item BY item order    { $$ = parse_tnlevel(p, @$, $1, $3, NULL, NULL, @$, $5, $6); }
+  | OF item WITH name ASSIGN expr BY item order
+                                  { $$ = parse_tnlevel(p, @$, NULL, $2, $4, $6, @4, $8, $9); }
+  | expr OF item WITH name ASSIGN expr BY item order
+                                  { $$ = parse_tnlevel(p, @$, $1, $3, $5, $7, @5, $9, $10); }
+  ;
+
+/* find/search: in (T, ...); find's project-smart | project Col[:type], ... */
+findsrcs:
+    %empty                        { $$ = (ast_list){0}; }
+  | INOP LPAREN unionsrcs RPAREN  { $$ = $3; }
+  ;
+
+/* a search predicate; Col:"term" looks for the term in that column only */
+searchpred:
+    expr                          { $$ = $1; }
+  | STAR STROP expr               { $$ = parse_binary(p, @$, $2, parse_wildcard(p, @1), $3); }
+  | name COLON literal            { $$ = parse_search_term(p, @$, parse_name(p, @1, $1), $3); }
+  | name COLON literal AND expr   { $$ = parse_binary(p, @$, OP_AND, parse_search_term(p, (kql_span){@1.start, @3.end}, parse_name(p, @1, $1), $3), $5); }
+  | name COLON literal OR expr    { $$ = parse_binary(p, @$, OP_OR, parse_search_term(p, (kql_span){@1.start, @3.end}, parse_name(p, @1, $1), $3), $5); }
+  ;
+
+findproj:
+    %empty                        { $$ = NULL; }
+  | PROJECT_SMART                 { $$ = NULL; }
+  | PROJECT findcols              { $$ = parse_list_node(p, @$, AST_PROJECT, $2); }
+  ;
+
+findcols:
+    findcol                       { $$ = parse_list1(p, $1); }
+  | findcols COMMA findcol        { $$ = parse_list_add(p, $1, $3); }
+  ;
+
+findcol:
+    name                          { $$ = parse_kvcol(p, @$, $1, @1, false); }
+  | BRACKETNAME                   { $$ = parse_kvcol(p, @$, parse_bracket_name(p, @1), @1, false); }
+  | name COLON name               { $$ = parse_kvcol(p, @$, $1, @3, true); }
+  | BRACKETNAME COLON name        { $$ = parse_kvcol(p, @$, parse_bracket_name(p, @1), @3, true); }
+  | name LPAREN RPAREN            { $$ = parse_findcall(p, @$); }
+  ;
+
 subops:
     operator                      { $$ = $1; }
   | subops PIPE operator          { $$ = parse_pipe(p, $1, $3); }
@@ -353,6 +426,7 @@ unionsrcs:
 
 unionsrc:
     primary                       { $$ = $1; }
+  | primary DOT name              { $$ = parse_member(p, @$, $1, $3, @3); }
   | name STAR                     { $$ = parse_wildcard(p, @$); }
   | STAR                          { $$ = parse_wildcard(p, @$); }
   ;
@@ -476,6 +550,8 @@ postfix:
   | postfix DOT LBRACK expr RBRACK
                                   { $$ = parse_index(p, @$, $1, $4); }
   | postfix DOT BRACKETNAME       { $$ = parse_member(p, @$, $1, parse_bracket_name(p, @3), @3); }
+  | postfix DOT name LPAREN args RPAREN
+                                  { $$ = parse_dbref(p, @$, $1, $3, @3, $5); }
   ;
 
 primary:

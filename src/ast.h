@@ -55,6 +55,8 @@ typedef enum ast_kind {
                      bounds (a from, b to, c step; NULL when not given; flags 1 for 'in
                      range(...)'), c: its list holds each aggregate's default (NULL: 0),
                      by: group keys */
+  AST_PARSEKV,    /* a: source expr, list: columns (AST_PARAM), opts: with-properties (AST_ASSIGN) */
+  AST_TOPNESTED,  /* list: levels (AST_OPTION: a key, b agg (AST_ASSIGN), c others, flags asc) */
   /* scalar expressions */
   AST_LIT,        /* lit */
   AST_NAME,       /* name: column, scalar let or (unbound) */

@@ -12,6 +12,7 @@
 #include "bind.h"
 #include "csv.h"
 #include "functions.h"
+#include "find.h"
 #include "func/func.h"
 #include "func/series.h"
 
@@ -108,6 +109,8 @@ bool bind_is_tabular(const ast *n) {
   case AST_EXTERNALDATA:
   case AST_MVAPPLY:
   case AST_MAKESERIES:
+  case AST_PARSEKV:
+  case AST_TOPNESTED:
   case AST_APPLYSRC: return true;
   default: return false;
   }
@@ -1789,6 +1792,120 @@ static bind_rel *bind_parse(binder *b, ast *n, bind_rel *in) {
   return out;
 }
 
+/* parse-kv Expr as (Col:type, ...) [with (pair_delimiter=..., kv_delimiter=..., quote=...,
+** escape=..., greedy=true | regex=...)]: the columns are added (or replace same-named ones);
+** each property must be a constant string (greedy a bool). */
+static bind_rel *bind_parsekv(binder *b, ast *n, bind_rel *in) {
+  if (!bind_expr(b, n->a, in)) return NULL;
+  static const char *const props[] = {"pair_delimiter", "kv_delimiter", "quote", "escape", "greedy", "regex"};
+  for (int i = 0; i < n->opts.n; i++) {
+    ast *o = n->opts.v[i];
+    bool known = false;
+    for (size_t k = 0; o->kind == AST_ASSIGN && k < KQL_ARRAY_LEN(props) && !known; k++)
+      known = strcmp(o->name, props[k]) == 0;
+    if (!known) {
+      fail(b, KQL_ERR_BIND, o->span, "%s", "parse-kv properties are pair_delimiter, kv_delimiter, quote, escape, greedy and regex");
+      return NULL;
+    }
+    bool greedy = strcmp(o->name, "greedy") == 0;
+    if (o->a->kind != AST_LIT || o->a->lit.type != (greedy ? KQL_T_BOOL : KQL_T_STRING) ||
+        (!greedy && o->a->lit.u.s.n == 0)) {
+      fail(b, KQL_ERR_BIND, o->a->span, greedy ? "parse-kv property '%s' expects true or false"
+                                             : "parse-kv property '%s' expects a non-empty string", o->name);
+      return NULL;
+    }
+  }
+  bind_rel *out = rel_new(b, in->n + n->list.n);
+  memcpy(out->cols, in->cols, sizeof(bind_col) * (size_t)in->n);
+  out->n = in->n;
+  for (int i = 0; i < n->list.n; i++) {
+    ast *e = n->list.v[i];
+    if (e->kind != AST_PARAM || !e->name) return NULL; /* find's pack_all(): reported by the parser */
+    e->col = rel_put(out, e->name, (kql_type)e->op, NULL, 0);
+  }
+  return out;
+}
+
+/* A name not yet in 'out': 'name', else name1, name2, ... */
+static const char *unique_name(binder *b, const bind_rel *out, const char *name) {
+  if (rel_find(out, name) < 0) return name;
+  for (int k = 1;; k++) {
+    const char *t = arena_printf(b->a, "%s%d", name, k);
+    if (rel_find(out, t) < 0) return t;
+  }
+}
+
+/* top-nested [N] of Key [with others = v] by Agg [asc|desc], ...: per level the key column
+** (named by its assignment or Kusto's rule for the expression) and the aggregate column
+** (named by its assignment, else aggregated_<key>).  The aggregate is one aggregate call. */
+static bind_rel *bind_topnested(binder *b, ast *n, bind_rel *in) {
+  bind_rel *out = rel_new(b, 2 * n->list.n);
+  for (int i = 0; i < n->list.n; i++) {
+    ast *lv = n->list.v[i];
+    if (lv->by.n && !const_count(b, lv->by.v[0], in, "top-nested")) return NULL;
+    ast *key = lv->a->kind == AST_ASSIGN ? lv->a->a : lv->a;
+    if (!bind_expr(b, key, in)) return NULL;
+    if (key->type == KQL_T_DYNAMIC) {
+      fail(b, KQL_ERR_TYPE, key->span, "%s", "cannot group by a dynamic value");
+      return NULL;
+    }
+    const char *kname = lv->a->kind == AST_ASSIGN ? lv->a->name : expr_name(b, key);
+    if (!kname) kname = arena_printf(b->a, "Column%d", i + 1);
+    kname = unique_name(b, out, kname);
+    rel_put(out, kname, key->type, NULL, 0);
+    if (lv->c && (!bind_expr(b, lv->c, NULL) || !is_constant(lv->c))) {
+      if (!b->d->code) fail(b, KQL_ERR_BIND, lv->c->span, "%s", "the others value of top-nested must be a constant");
+      return NULL;
+    }
+    ast *agg = lv->b->kind == AST_ASSIGN ? lv->b->a : lv->b;
+    if (!has_agg(agg)) {
+      fail(b, KQL_ERR_BIND, agg->span, "%s", "top-nested expects an aggregate (count(), sum(x), ...) after 'by'");
+      return NULL;
+    }
+    if (!is_agg_call(agg)) {
+      fail(b, KQL_ERR_UNSUPPORTED, agg->span, "%s",
+           "top-nested by anything but one aggregate call (count(), sum(x), ...) is not supported yet");
+      return NULL;
+    }
+    b->in_summarize = true;
+    bool ok = bind_expr(b, agg, in);
+    b->in_summarize = false;
+    if (!ok) return NULL;
+    if (!agg->fn || !(agg->fn->flags & FN_AGG) || (agg->fn->flags & FN_ARGMAX)) {
+      fail(b, KQL_ERR_UNSUPPORTED, agg->span, "top-nested by '%s' is not supported yet", agg->name);
+      return NULL;
+    }
+    const char *aname = lv->b->kind == AST_ASSIGN ? lv->b->name : arena_printf(b->a, "aggregated_%s", kname);
+    rel_put(out, unique_name(b, out, aname), agg->type, NULL, 0);
+  }
+  return out;
+}
+
+static bool scalar_let(void *ctx, const char *name) {
+  let_entry *e = find_let((binder *)ctx, name);
+  return e && !e->tabular && !e->func;
+}
+
+/* find: its tables (every table with data when none is named), each bound, then the rewrite
+** of find.c into a plain union. */
+static bind_rel *bind_find(binder *b, ast *n) {
+  if (n->list.n == 0) {
+    ast *all = ast_new(b->a, AST_STAR, n->span);
+    all->name = "*";
+    ast_push(b->a, &n->list, all);
+  }
+  if (!union_sources(b, n, false)) return NULL;
+  for (int i = 0; i < n->list.n; i++)
+    if (!bind_tab(b, n->list.v[i])) return NULL;
+  if (!find_branches(b->a, n, b->d, scalar_let, b)) return NULL;
+  return bind_union(b, n);
+}
+
+/* database("X").T and cluster(...).database("X").T: the local table T. */
+static bool is_dbref(const ast *n) {
+  return n->kind == AST_MEMBER && n->a && n->a->kind == AST_CALL && strcmp(n->a->name, "database") == 0;
+}
+
 static const char *const schema_types[KQL_T_COUNT_] = {
     "System.Object", "System.SByte", "System.Int32", "System.Int64", "System.Double",
     "System.Data.SqlTypes.SqlDecimal", "System.DateTime", "System.TimeSpan", "System.String",
@@ -2291,6 +2408,10 @@ static bind_rel *bind_tab_call(binder *b, ast *n) {
 }
 
 static bind_rel *bind_tab_inner(binder *b, ast *n) {
+  if (is_dbref(n)) {
+    n->kind = AST_NAME;
+    n->a = NULL;
+  }
   if (n->kind == AST_NAME) {
     let_entry *fe = find_let(b, n->name);
     if (fe && fe->func && (fe->func->flags || fe->func->by.n == 0)) {
@@ -2322,6 +2443,7 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     return declared_columns(b, &n->by);
   }
   case AST_UNION:
+    if (n->flags & FIND_UNION) return bind_find(b, n);
     if (!n->in) return bind_union(b, n);
     break;
   case AST_EVALUATE:
@@ -2333,6 +2455,16 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   default: break;
   }
   if (n->kind == AST_UNION) return bind_union(b, n);
+  if (n->kind == AST_WHERE && (n->flags & FIND_SEARCH) && n->b) {
+    /* search: its union reads the piped input, if any, instead of every table */
+    ast *u = n->b;
+    if (n->in) {
+      u->list = (ast_list){0};
+      ast_push(b->a, &u->list, n->in);
+    }
+    n->in = u;
+    n->b = NULL;
+  }
   bind_rel *in = bind_tab(b, n->in);
   if (!in) return NULL;
   bind_rel *out = NULL;
@@ -2346,6 +2478,8 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   case AST_MVEXPAND: out = bind_mvexpand(b, n, in); break;
   case AST_MVAPPLY: out = bind_mvapply(b, n, in); break;
   case AST_PARSE: out = bind_parse(b, n, in); break;
+  case AST_PARSEKV: out = bind_parsekv(b, n, in); break;
+  case AST_TOPNESTED: out = bind_topnested(b, n, in); break;
   case AST_GETSCHEMA: out = bind_getschema(b, n, in); break;
   case AST_RENDER: {
     static const char *const kinds[] = {
@@ -2419,6 +2553,7 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     return NULL;
   case AST_WHERE:
     b->window = false;
+    find_search_predicate(b->a, &n->a, in, n->flags & (FIND_SEARCH | FIND_CASE_SENSITIVE));
     if (!bind_expr(b, n->a, in)) return NULL;
     if (b->window) {
       fail(b, KQL_ERR_UNSUPPORTED, n->a->span, "%s",
@@ -2511,7 +2646,7 @@ static bind_rel *bind_tab(binder *b, ast *n) {
 /* A statement or let value is tabular when it is an operator, or a name that is a table or
 ** a tabular let (and not a column-free scalar let). */
 static bool looks_tabular(binder *b, const ast *n) {
-  if (bind_is_tabular(n)) return true;
+  if (bind_is_tabular(n) || is_dbref(n)) return true;
   if (n->kind == AST_CALL) {
     let_entry *e = find_let(b, n->name);
     if (e && e->func) {

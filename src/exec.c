@@ -76,6 +76,8 @@ static op *build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_MVEXPAND: return op_mvexpand_new(x, n, child);
   case AST_MVAPPLY: return op_mvapply_new(x, n, child);
   case AST_PARSE: return op_parse_new(x, n, child, d);
+  case AST_PARSEKV: return op_parsekv_new(x, n, child, d);
+  case AST_TOPNESTED: return op_topnested_new(x, n, child);
   case AST_EVALUATE:
     if (strcmp(n->a->name, "ipv4_lookup") == 0) return op_ipv4lookup_new(x, n, child, d);
     return op_bagunpack_new(x, n, child);
@@ -268,7 +270,12 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step, const
     }
     note(nt, n, out);
     fprintf(out, "%2d. ", step);
-    exec_put_span(out, src, n->kind == AST_UNION ? (kql_span){n->span.start, n->span.start + 5} : n->span);
+    kql_span word = n->span; /* a union (or the search, find it stands for): its first word */
+    while (n->kind == AST_UNION && word.end > word.start && word.end - word.start > 6) word.end = word.start + 6;
+    while (n->kind == AST_UNION && word.end > word.start && !(src[word.end - 1] >= 'a' && src[word.end - 1] <= 'z')) word.end--;
+    if (n->kind == AST_UNION && word.end - word.start == 6 && memcmp(src + word.start, "union", 5) == 0) word.end--;
+    exec_put_span(out, src, word);
+
     fputc('\n', out);
     return step + 1;
   }
@@ -298,7 +305,8 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step, const
   case AST_SUMMARIZE:
   case AST_SORT:
   case AST_TOP:
-  case AST_COUNT: fputs("  [blocking: reads all input, then emits]", out); break;
+  case AST_COUNT:
+  case AST_TOPNESTED: fputs("  [blocking: reads all input, then emits]", out); break;
   case AST_DISTINCT: fputs("  [blocking: keeps one row per distinct value]", out); break;
   case AST_MAKESERIES: fputs("  [blocking: reads all input, then emits one row of series per group]", out); break;
   case AST_RENDER: fputs("  [accepted; kql leaves the result unchanged]", out); break;

@@ -158,5 +158,7 @@ KQL_INTERNAL op *op_pivot_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_ipv4lookup_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);
 KQL_INTERNAL op *op_external_new(exec_ctx *x, const ast *n, kql_diag *d);
 KQL_INTERNAL op *op_parse_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);
+KQL_INTERNAL op *op_parsekv_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);
+KQL_INTERNAL op *op_topnested_new(exec_ctx *x, const ast *n, op *child);
 
 #endif /* KQL_EXEC_H */

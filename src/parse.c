@@ -93,6 +93,7 @@ static const struct {
     {"as", TOK_AS},           {"getschema", TOK_GETSCHEMA}, {"sample", TOK_SAMPLE},
     {"invoke", TOK_INVOKE},   {"evaluate", TOK_EVALUATE}, {"mv-apply", TOK_MVAPPLY},
     {"mvapply", TOK_MVAPPLY}, {"make-series", TOK_MAKESERIES},
+    {"parse-kv", TOK_PARSEKV}, {"top-nested", TOK_TOPNESTED}, {"search", TOK_SEARCH},
 };
 
 /* Tabular sources that start a statement. */
@@ -102,6 +103,7 @@ static const struct {
 } source_ops[] = {
     {"print", TOK_PRINT}, {"datatable", TOK_DATATABLE}, {"range", TOK_RANGE},
     {"union", TOK_UNION}, {"externaldata", TOK_EXTERNALDATA}, {"evaluate", TOK_EVALUATE},
+    {"search", TOK_SEARCH}, {"find", TOK_FIND}, {"alias", TOK_ALIAS},
 };
 
 /* Operator option names (kind=inner, withsource=T, hint.strategy=shuffle, ...). */
@@ -113,14 +115,14 @@ static const char *const option_names[] = {
 /* Kusto's other tabular operators: recognised, and rejected as not supported yet. */
 static const char *const unsupported_ops[] = {
     "consume", "extend-columns", "externaldata", "facet", "find", "fork",
-    "parse-kv", "partition", "print", "project-smart", "range",
-    "reduce", "sample-distinct", "scan", "search", "top-hitters", "top-nested",
+    "partition", "print", "project-smart", "range",
+    "reduce", "sample-distinct", "scan", "top-hitters",
     "macro-expand", "graph-match", "make-graph",
 };
 
 /* Words that begin a tabular source kql does not have yet. */
 static const char *const unsupported_sources[] = {
-    "search", "find", "declare", "set", "alias", "pattern", "restrict",
+    "declare", "set", "pattern", "restrict",
 };
 
 /* The next non-blank byte after offset 'off' of the query, and the one after it. */
@@ -195,6 +197,16 @@ int lex_word(kql_lexer *lx, const char *s, size_t n, int *op) {
     if (in_list(unsupported_sources, KQL_ARRAY_LEN(unsupported_sources), s, n))
       return TOK_UNSUPPORTED;
   }
+  if (n == 10 && memcmp(s, "top-nested", 10) == 0 && lx->prev == TOK_COMMA) return TOK_TOPNESTED;
+  if (lx->topnested && n == 2 && memcmp(s, "of", 2) == 0) {
+    lx->topnested = false;
+    return TOK_OF;
+  }
+  if (lx->find && lx->prev != TOK_ASSIGN && lx->prev != TOK_DOT) {
+    if (n == 5 && memcmp(s, "where", 5) == 0) return TOK_WHERE;
+    if (n == 7 && memcmp(s, "project", 7) == 0) return TOK_PROJECT;
+    if (n == 13 && memcmp(s, "project-smart", 13) == 0) return TOK_PROJECT_SMART;
+  }
   if (n == 4 && memcmp(s, "view", 4) == 0 && lx->prev == TOK_ASSIGN) return TOK_VIEW;
   if (n == 4 && memcmp(s, "with", 4) == 0) return TOK_WITH;
   if (n == 2 && memcmp(s, "on", 2) == 0) return TOK_ON;
@@ -220,7 +232,7 @@ int lex_note(kql_lexer *lx, int tok) {
   switch (tok) {
   case TOK_JOIN: case TOK_LOOKUP: case TOK_UNION: case TOK_SUMMARIZE: case TOK_MVEXPAND:
   case TOK_PARSE: case TOK_TAKE: case TOK_DISTINCT: case TOK_EVALUATE: case TOK_MVAPPLY:
-  case TOK_AS: case TOK_MAKESERIES:
+  case TOK_AS: case TOK_MAKESERIES: case TOK_SEARCH: case TOK_FIND:
     lx->opts = 1;
     break;
   case TOK_OPTNAME: lx->opts = lx->opts ? 2 : 0; break;
@@ -230,6 +242,9 @@ int lex_note(kql_lexer *lx, int tok) {
   /* column patterns (Acc*, *Id) follow these operators until the next '|' */
   if (tok == TOK_PROJECT_AWAY || tok == TOK_PROJECT_KEEP || tok == TOK_PROJECT_REORDER) lx->names = true;
   else if (tok == TOK_PIPE || tok == TOK_SEMI) lx->names = false;
+  if (tok == TOK_TOPNESTED) lx->topnested = true;
+  if (tok == TOK_FIND) lx->find = true;
+  else if (tok == TOK_PIPE || tok == TOK_SEMI) lx->find = lx->topnested = false;
   return tok;
 }
 
@@ -881,6 +896,142 @@ ast *parse_as(kql_parser *p, kql_span sp, const char *name) {
   ast *n = ast_new(p->a, AST_AS, sp);
   n->name = name;
   return n;
+}
+
+/* ---- parse-kv, top-nested, find, search, alias ---- */
+
+ast *parse_parsekv(kql_parser *p, kql_span sp, ast *src, const char *as, kql_span assp,
+                   ast_list cols, ast_list props) {
+  (void)as;
+  if (!word_is(p, assp, "as") && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, assp, "unexpected '%s' in parse-kv, expected 'as'", span_text(p, assp));
+  ast *n = ast_new(p->a, AST_PARSEKV, sp);
+  n->a = src;
+  n->list = cols;
+  n->opts = props;
+  return n;
+}
+
+/* A column of parse-kv or of find's project: name, and a type when 'typed' (else string,
+** with flags 4 so that find can tell). */
+ast *parse_kvcol(kql_parser *p, kql_span sp, const char *name, kql_span typesp, bool typed) {
+  ast *n = parse_param(p, sp, name, typed ? typesp : sp, NULL);
+  if (!typed) n->flags = 4;
+  return n;
+}
+
+/* One level of top-nested: an AST_OPTION with a: the key (AST_ASSIGN or expr), b: the
+** aggregate (AST_ASSIGN or expr), c: the others value or NULL, flags: AST_SORT_ASC, and
+** the count, when given, as the one node of 'by'. */
+ast *parse_tnlevel(kql_parser *p, kql_span sp, ast *count, ast *key, const char *others,
+                   ast *otherval, kql_span otherssp, ast *agg, int order) {
+  if (others && !word_is(p, otherssp, "others") && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, otherssp, "unexpected '%s' in top-nested, expected 'others'",
+             span_text(p, otherssp));
+  if ((order & AST_SORT_GRANNY) && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, sp, "%s", "top-nested sorts asc or desc");
+  ast *n = ast_new(p->a, AST_OPTION, sp);
+  n->name = "top-nested";
+  n->a = key;
+  n->b = agg;
+  n->c = otherval;
+  n->flags = order & AST_SORT_ASC;
+  if (count) ast_push(p->a, &n->by, count);
+  return n;
+}
+
+/* search [kind=case_sensitive|case_insensitive|default] [in (T, ...)] Predicate, and
+** T | search ...: a union with withsource=$table (of the piped input, the tables named, or
+** every table), then a where (b: that union) whose flags say it is a search predicate (2) and, with
+** kind=case_sensitive, that its bare terms match case-sensitively (1). */
+ast *parse_search(kql_parser *p, kql_span sp, ast *in, ast_list opts, ast_list srcs, ast *pred) {
+  (void)in;
+  ast *u = ast_new(p->a, AST_UNION, sp);
+  ast *w = ast_new(p->a, AST_WHERE, sp);
+  w->flags = 2;
+  for (int i = 0; i < opts.n; i++) {
+    ast *o = opts.v[i];
+    const char *v = o->a && o->a->kind == AST_NAME ? o->a->name : "";
+    if (strcmp(o->name, "kind") == 0 && strcmp(v, "case_sensitive") == 0) w->flags |= 1;
+    else if (strcmp(o->name, "kind") == 0 && (strcmp(v, "case_insensitive") == 0 || strcmp(v, "default") == 0)) {
+    } else if (strcmp(o->name, "kind") == 0) {
+      if (first_error(p))
+        diag_set(p->diag, KQL_ERR_SYNTAX, o->a ? o->a->span : o->span, "%s",
+                 "search kind must be default, case_insensitive or case_sensitive");
+    } else if (first_error(p)) {
+      diag_set(p->diag, KQL_ERR_UNSUPPORTED, o->span, "search option '%s' is not supported yet", span_text(p, o->span));
+    }
+  }
+  ast *src = ast_new(p->a, AST_OPTION, sp);
+  src->name = "withsource";
+  src->a = parse_name(p, sp, "$table");
+  ast_push(p->a, &u->opts, src);
+  u->list = srcs;
+  if (srcs.n == 0) { /* every table; the binder puts a piped input in their place */
+    ast *all = parse_wildcard(p, (kql_span){sp.start, sp.start + 6});
+    all->name = "*";
+    ast_push(p->a, &u->list, all);
+  }
+  w->b = u; /* the binder makes it the where's input (after parse_pipe set a piped one) */
+  w->a = pred;
+  return w;
+}
+
+/* Col:"term" of a search predicate: a has (flags 8: the binder applies the term's
+** wildcards as for a bare term). */
+ast *parse_search_term(kql_parser *p, kql_span sp, ast *col, ast *term) {
+  ast *n = parse_binary(p, sp, OP_HAS, col, term);
+  n->flags = 8;
+  return n;
+}
+
+/* find [withsource=C] [in (T, ...)] where Predicate [project-smart | project Col[:type], ...]:
+** an AST_UNION with flags 0x100, a: the predicate, by: the project columns (NULL list for
+** project-smart); the binder turns it into a union of one branch per table. */
+ast *parse_find(kql_parser *p, kql_span sp, ast_list opts, ast_list srcs, ast *pred, ast *proj) {
+  ast *u = ast_new(p->a, AST_UNION, sp);
+  u->flags = 0x100;
+  u->opts = opts;
+  u->list = srcs;
+  u->a = pred;
+  if (proj) {
+    u->by = proj->list;
+    u->flags |= 0x400; /* project, not project-smart */
+  }
+  return u;
+}
+
+ast *parse_findcall(kql_parser *p, kql_span sp) {
+  if (first_error(p))
+    diag_set(p->diag, KQL_ERR_UNSUPPORTED, sp, "find's '%s' is not supported yet", span_text(p, sp));
+  return ast_new(p->a, AST_PARAM, sp);
+}
+
+/* cluster(...).database(...): there are no remote clusters offline, so the database
+** reference stands for the local tables: a call database(...) that 'database(...).T'
+** and the alias statement accept. */
+ast *parse_dbref(kql_parser *p, kql_span sp, ast *left, const char *name, kql_span namesp,
+                 ast_list args) {
+  if (!(left->kind == AST_CALL && strcmp(left->name, "cluster") == 0 && strcmp(name, "database") == 0)) {
+    if (first_error(p))
+      diag_set(p->diag, KQL_ERR_SYNTAX, namesp, "unexpected '(' after '.%s'", name);
+    return left;
+  }
+  return parse_call(p, sp, "database", namesp, args);
+}
+
+/* alias database X = cluster(...).database(...): accepted and without effect (its tables
+** are the local ones).  It becomes a let of a function no query can name. */
+ast *parse_alias(kql_parser *p, kql_span sp, const char *kind, kql_span kindsp, const char *name,
+                 ast *value) {
+  (void)kind;
+  if (!word_is(p, kindsp, "database") && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, kindsp, "unexpected '%s' after alias, expected 'database'",
+             span_text(p, kindsp));
+  else if (!(value->kind == AST_CALL && strcmp(value->name, "database") == 0) && first_error(p))
+    diag_set(p->diag, KQL_ERR_SYNTAX, value->span, "%s", "alias database expects cluster(...).database(...)");
+  return parse_let(p, sp, arena_printf(p->a, "alias database %s", name),
+                   parse_func(p, sp, (ast_list){0}, (ast_list){0}, false));
 }
 
 /* ---- driver ---- */

@@ -25,6 +25,8 @@ typedef struct kql_lexer {
   int opts;          /* 1: an operator that takes options was just read; 2, 3: inside one */
   bool range;        /* a 'range' source awaits its 'to' */
   bool names;        /* inside project-away/keep/reorder: 'Acc*' is one pattern token */
+  bool topnested;    /* a top-nested level awaits its 'of' */
+  bool find;         /* inside find: where, project and project-smart are its keywords */
   uint32_t dyn_start; /* offset of 'dynamic(' while its literal is scanned */
   int dyn_depth;     /* open parentheses in that literal */
   kql_parser *p;     /* the parse */
@@ -63,6 +65,22 @@ KQL_INTERNAL ast *parse_datatable(kql_parser *p, kql_span sp, ast_list cols, ast
 KQL_INTERNAL ast *parse_range(kql_parser *p, kql_span sp, const char *col, kql_span fromsp,
                               ast *from, ast *to, kql_span stepsp, ast *step);
 KQL_INTERNAL ast *parse_union(kql_parser *p, kql_span sp, ast_list opts, ast_list srcs);
+/* parse-kv, top-nested, find, search and alias (parse.c). */
+KQL_INTERNAL ast *parse_parsekv(kql_parser *p, kql_span sp, ast *src, const char *as, kql_span assp,
+                                ast_list cols, ast_list props);
+KQL_INTERNAL ast *parse_kvcol(kql_parser *p, kql_span sp, const char *name, kql_span typesp, bool typed);
+KQL_INTERNAL ast *parse_tnlevel(kql_parser *p, kql_span sp, ast *count, ast *key, const char *others,
+                                ast *otherval, kql_span otherssp, ast *agg, int order);
+KQL_INTERNAL ast *parse_search(kql_parser *p, kql_span sp, ast *in, ast_list opts, ast_list srcs,
+                               ast *pred);
+KQL_INTERNAL ast *parse_find(kql_parser *p, kql_span sp, ast_list opts, ast_list srcs, ast *pred,
+                             ast *proj);
+KQL_INTERNAL ast *parse_findcall(kql_parser *p, kql_span sp);
+KQL_INTERNAL ast *parse_search_term(kql_parser *p, kql_span sp, ast *col, ast *term);
+KQL_INTERNAL ast *parse_dbref(kql_parser *p, kql_span sp, ast *left, const char *name, kql_span namesp,
+                              ast_list args);
+KQL_INTERNAL ast *parse_alias(kql_parser *p, kql_span sp, const char *kind, kql_span kindsp,
+                              const char *name, ast *value);
 KQL_INTERNAL ast *parse_externaldata(kql_parser *p, kql_span sp, ast_list cols, ast_list urls,
                                      ast_list props);
 KQL_INTERNAL ast *parse_join(kql_parser *p, kql_span sp, ast_kind k, ast_list opts, ast *right,

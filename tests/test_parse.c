@@ -590,13 +590,47 @@ static const error_case makeseries_errors[] = {
 ERROR_TEST(make_series_syntax_errors_name_the_wrong_word, makeseries_errors)
 
 static const error_case unsupported[] = {
-    {"T | parse-kv x as (a:string)", KQL_ERR_UNSUPPORTED,
-     "operator 'parse-kv' is not supported yet", "", 4, 12},
-    {"T | top-nested 3 of x by count()", KQL_ERR_UNSUPPORTED,
-     "operator 'top-nested' is not supported yet", "", 4, 14},
-    {"search \"x\"", KQL_ERR_UNSUPPORTED, "operator 'search' is not supported yet", "", 0, 6},
+    {"find in (T) where x == 1 project x, pack_all()", KQL_ERR_UNSUPPORTED,
+     "find's 'pack_all()' is not supported yet", "", 36, 46},
+    {"search isfuzzy=true \"x\"", KQL_ERR_UNSUPPORTED, "search option 'isfuzzy=true' is not supported yet",
+     "", 7, 19},
+    {"T | top-hitters 3 of x", KQL_ERR_UNSUPPORTED, "operator 'top-hitters' is not supported yet", "", 4, 15},
 };
 ERROR_TEST(unsupported_operator_is_named_as_not_supported_yet, unsupported)
+
+/* parse-kv, top-nested, find, search and alias: the words are keywords only where these
+** operators put them ('of' after top-nested, where/project after find). */
+static const tree_case kvnested[] = {
+    {"T | parse-kv x as (a:string, ['b c']:long) with (pair_delimiter=',', greedy=true)",
+     "(parse-kv (name T) (name x) (opts (assign pair_delimiter (lit string \",\")) (assign greedy (lit bool true))) (param a) (param b c))"},
+    {"T | top-nested 3 of x by count(), top-nested of y with others = 'z' by s = sum(n) asc",
+     "(top-nested (name T) (option top-nested (name x) (call count) (by (lit long 3))) (option top-nested (name y) (assign s (call sum (name n))) (lit string \"z\")))"},
+    {"T | top-nested of of by count()",
+     "(top-nested (name T) (option top-nested (name of) (call count)))"},
+    {"search kind=case_sensitive in (A, B*) \"x*\" and c == 1",
+     "(where (binary and (lit string \"x*\") (binary == (name c) (lit long 1))) (union (opts (option withsource (name $table))) (name A) (star B*)))"},
+    {"T | search C:\"a\"",
+     "(where (name T) (binary has (name C) (lit string \"a\")) (union (opts (option withsource (name $table))) (star *)))"},
+    {"find withsource=S in (A, database('d').B) where x == 1 project x, y:long",
+     "(union (binary == (name x) (lit long 1)) (opts (option withsource (name S))) (name A) (member B (call database (lit string \"d\"))) (by (param x) (param y)))"},
+    {"find \"a\" project-smart",
+     "(union (lit string \"a\"))"},
+    {"alias database d = cluster('c').database('e'); database('d').T",
+     "(let alias database d (function)) (member T (call database (lit string \"d\")))"},
+};
+TREE_TEST(parse_kv_top_nested_find_search_and_alias_build_their_nodes, kvnested)
+
+static const error_case kvnested_errors[] = {
+    {"T | parse-kv x from (a:string)", KQL_ERR_SYNTAX, "unexpected 'from' in parse-kv, expected 'as'", "", 15, 19},
+    {"T | top-nested 3 of x with rest = 1 by count()", KQL_ERR_SYNTAX,
+     "unexpected 'rest' in top-nested, expected 'others'", "", 27, 31},
+    {"search kind=exact \"x\"", KQL_ERR_SYNTAX,
+     "search kind must be default, case_insensitive or case_sensitive", "", 12, 17},
+    {"alias table d = cluster('c').database('e')", KQL_ERR_SYNTAX,
+     "unexpected 'table' after alias, expected 'database'", "", 6, 11},
+    {"T | where x.y(1) == 2", KQL_ERR_SYNTAX, "unexpected '(' after '.y'", "", 12, 13},
+};
+ERROR_TEST(parse_kv_top_nested_search_and_alias_errors_name_the_wrong_word, kvnested_errors)
 
 static const error_case bad_chars[] = {
     {"T | where x == #1", KQL_ERR_SYNTAX, "unexpected character '#'", "", 15, 16},
@@ -782,6 +816,8 @@ Suite *parse_suite(void) {
       LOOP(make_series_takes_aggregates_defaults_an_axis_and_keys, makeseries),
       LOOP(make_series_syntax_errors_name_the_wrong_word, makeseries_errors),
       LOOP(unsupported_operator_is_named_as_not_supported_yet, unsupported),
+      LOOP(parse_kv_top_nested_find_search_and_alias_build_their_nodes, kvnested),
+      LOOP(parse_kv_top_nested_search_and_alias_errors_name_the_wrong_word, kvnested_errors),
       LOOP(invalid_character_is_reported_with_its_span, bad_chars),
       LOOP(bad_literal_is_reported_at_the_offending_text, bad_literals),
       LOOP(unterminated_dynamic_literal_is_an_error_not_a_crash, open_dynamics),

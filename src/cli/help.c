@@ -154,6 +154,39 @@ static const help_topic topics[] = {
      "gets empty columns; 'parse-where' drops it instead.",
      "DeviceProcessEvents\n| where ProcessCommandLine has \"build_report\"\n| parse ProcessCommandLine with * \"--month \" Month\n| project DeviceName, Month",
      "extract, split"},
+    {"parse-kv", "", OPERATOR, "columns from the key/value pairs of a text",
+     "T | parse-kv Expression as (Key:type, ...) [with (pair_delimiter=\",\", kv_delimiter=\":\", quote=\"'\", escape=\"\\\\\", greedy=true)]\n"
+     "T | parse-kv Expression as (Key:type, ...) with (regex=@'(key)=(value)')",
+     "Adds one column per key listed, holding that key's value in the text. With the "
+     "delimiters given the text is split into pairs and each pair into key and value; "
+     "without them a key is a word followed by ':' or '='. A key the text lacks, or a value "
+     "that does not convert to the type, is empty.",
+     "print Line = \"user=alice port=22 tls=yes\"\n| parse-kv Line as (user:string, port:long) with (pair_delimiter=\" \", kv_delimiter=\"=\")",
+     "parse, extract"},
+    {"top-nested", "", OPERATOR, "the top values of a column, then the top values within each",
+     "T | top-nested [N] of Column [with others = Value] by Aggregate [asc|desc], top-nested ...",
+     "Groups the rows by Column and keeps the N groups with the highest Aggregate (count(), "
+     "sum(x), dcount(x), ...); each further level does the same within each group of the one "
+     "before. The columns are Column and aggregated_Column (or the name given with "
+     "Name = Aggregate). 'with others' adds one group for the rest.",
+     "DeviceLogonEvents\n| top-nested 2 of DeviceName by Logons = count(), top-nested 1 of ActionType by count()",
+     "top, summarize"},
+    {"search", "", OPERATOR, "rows holding a term in any column of any table",
+     "search [kind=case_sensitive] [in (T1, T2, ...)] \"term\"    |    T | search Predicate",
+     "Looks for a term in every column of the tables named, of every table when none is, or "
+     "of its input, and adds $table with the name of the table each row came from. \"term\" "
+     "means has, \"term*\" hasprefix, \"*term\" hassuffix, \"*term*\" contains; Column:\"term\" "
+     "looks in one column. Slower than 'where' on a known column.",
+     "DeviceLogonEvents\n| search \"LogonFailed\"\n| project Timestamp, DeviceName, AccountName\n| take 3",
+     "find, has, union"},
+    {"find", "", OPERATOR, "rows matching a predicate in several tables",
+     "find [withsource = Column] [in (T1, T2, ...)] where Predicate [project-smart | project Column[:type], ...]",
+     "Runs the predicate over each table that has one of its columns (every table when no "
+     "'in' is given) and returns source_ (the table), the columns every table has, the "
+     "predicate's columns and a pack_ bag of the rest, or source_ and the columns of "
+     "'project'.",
+     "find in (DeviceLogonEvents, DeviceNetworkEvents) where RemoteIP startswith \"10.\"\nproject DeviceName, RemoteIP\n| take 3",
+     "search, union"},
     {"project-away", "", OPERATOR, "drop some columns",
      "T | project-away Column, ...    (names may hold * wildcards)",
      "Removes the listed columns and keeps the rest in order. Handy after a 'join', which "
