@@ -624,7 +624,14 @@ static int check_one(kql_engine *e, const char *path, problems *p) {
   if (!cq) {
     long line = 0, col = 0;
     kql_diag_position(&d, q, len, r ? kql_rule_srcmap(r) : NULL, &line, &col);
-    add_problem(p, line, col, false, d.code, d.msg);
+    if (!d.has_span && d.file[0] && strcmp(d.file, path) != 0) {
+      /* inside a saved function (--functions): say where, in that file */
+      char msg[sizeof d.msg + sizeof d.file + 48];
+      snprintf(msg, sizeof msg, "%s (in %s:%ld:%ld)", d.msg, d.file, d.line, d.col);
+      add_problem(p, 0, 0, false, d.code, msg);
+    } else {
+      add_problem(p, line, col, false, d.code, d.msg);
+    }
     if (p->format == 0) kql_diag_render(&d, path, q, len, r ? kql_rule_srcmap(r) : NULL, stderr);
     bad = 1;
   }

@@ -334,6 +334,14 @@ want_rc 2
 want_err_has "functions folder '$TMP/nope' does not exist"
 end
 
+begin "functions: kql check DIR --format json names the function file of an error inside a function"
+mkdir -p "$TMP/callbad"
+echo 'BadColumn(1)' >"$TMP/callbad/callbad.kql"
+kql check --format json --functions $R/functions_bad/column "$TMP/callbad"
+want_rc 1
+want_out_has "\"message\":\"unknown column 'ActionTyp' (in $R/functions_bad/column/BadColumn.yaml:8:11)\",\"line\":0,\"col\":0"
+end
+
 begin "functions: kql check over folders checks function files as functions"
 kql check $R/functions_bad queries/functions
 want_rc 1
