@@ -5,6 +5,7 @@
 ** that text with cJSON: memory is bounded by the largest row.  A strict checker words errors.
 */
 #include "jsonrd.h"
+#include "jsonscan.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -102,6 +103,9 @@ struct jsonrd {
   size_t pend;        /* JSON Lines: where the next call resumes (after the row's line) */
   int has_pend;       /* pend is set */
   kql_diag err;       /* RD_FAILED: the error, repeated by later calls */
+  const struct jsfilter *filter; /* jsonrd_next_row() passes over the rows it rules out */
+  const volatile sig_atomic_t *stop; /* ... until this is set */
+  uint64_t skipped;   /* rows passed over */
 };
 
 static int fail(jsonrd *r, kql_diag *d, size_t at, const char *fmt, ...) KQL_PRINTF(4, 5);
@@ -301,16 +305,46 @@ static int scan_bytes(const unsigned char *b, size_t *pi, size_t limit, size_t *
 }
 
 #ifdef __SSE2__
-/* Bits of the 64 bytes at 'b' equal to 'c'. */
-static inline uint64_t eq64(const unsigned char *b, __m128i c, int up) {
-  uint64_t m = 0;
+/* The backslashes ('*bs'), quotes ('*q') and brackets ('*br') of the 64 bytes at 'b', as bits:
+** each byte is loaded once. */
+static inline void classify64(const unsigned char *b, uint64_t *bs, uint64_t *q, uint64_t *br) {
+  const __m128i cb = _mm_set1_epi8('\\'), cq = _mm_set1_epi8('"'), lc = _mm_set1_epi8('{'),
+                rc = _mm_set1_epi8('}'), up = _mm_set1_epi8(0x20);
+  uint64_t mb = 0, mq = 0, mr = 0;
   for (int k = 0; k < 4; k++) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
-    if (up) x = _mm_or_si128(x, _mm_set1_epi8(0x20));
-    m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, c)) << (16 * k);
+    __m128i y = _mm_or_si128(x, up); /* '[' | 0x20 is '{', ']' | 0x20 is '}' */
+    mb |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, cb)) << (16 * k);
+    mq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, cq)) << (16 * k);
+    mr |= (uint64_t)(unsigned)_mm_movemask_epi8(
+              _mm_or_si128(_mm_cmpeq_epi8(y, lc), _mm_cmpeq_epi8(y, rc)))
+          << (16 * k);
   }
-  return m;
+  *bs = mb, *q = mq, *br = mr;
 }
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_AVX2 1
+/* classify64() with AVX2: two loads of 32 bytes. */
+__attribute__((target("avx2"))) static void classify64_avx2(const unsigned char *b, uint64_t *bs,
+                                                            uint64_t *q, uint64_t *br) {
+  const __m256i cb = _mm256_set1_epi8('\\'), cq = _mm256_set1_epi8('"'),
+                lc = _mm256_set1_epi8('{'), rc = _mm256_set1_epi8('}'),
+                up = _mm256_set1_epi8(0x20);
+  uint64_t mb = 0, mq = 0, mr = 0;
+  for (int k = 0; k < 2; k++) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32 * k));
+    __m256i y = _mm256_or_si256(x, up);
+    mb |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, cb)) << (32 * k);
+    mq |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, cq)) << (32 * k);
+    mr |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+              _mm256_or_si256(_mm256_cmpeq_epi8(y, lc), _mm256_cmpeq_epi8(y, rc)))
+          << (32 * k);
+  }
+  *bs = mb, *q = mq, *br = mr;
+}
+#endif
 
 /* Bit i set when bits 0..i of 'x' hold an odd number of ones. */
 static inline uint64_t prefix_xor(uint64_t x) {
@@ -360,8 +394,9 @@ static int scan_value(jsonrd *r) {
   }
 #ifdef __SSE2__
   if (c0 != '"') {
-    const __m128i q = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'), lc = _mm_set1_epi8('{'),
-                  rc = _mm_set1_epi8('}');
+#ifdef HAVE_AVX2
+    bool avx2 = __builtin_cpu_supports("avx2");
+#endif
     while (!end && n - i >= 64) {
       uint64_t carry = 0; /* is b[i] escaped?  Only inside a string, after an odd run */
       if (instr) {
@@ -370,8 +405,12 @@ static int scan_value(jsonrd *r) {
         carry = run % 2;
       }
       for (; n - i >= 64; i += 64) {
-        uint64_t bs = eq64(b + i, bsl, 0), quotes = eq64(b + i, q, 0);
-        uint64_t br = eq64(b + i, lc, 1) | eq64(b + i, rc, 1); /* [ { and ] } */
+        uint64_t bs, quotes, br; /* br: [ { and ] } */
+#ifdef HAVE_AVX2
+        if (avx2) classify64_avx2(b + i, &bs, &quotes, &br);
+        else
+#endif
+          classify64(b + i, &bs, &quotes, &br);
         uint64_t in = prefix_xor(quotes & ~escaped_bits(bs, &carry)) ^ (instr ? ~0ULL : 0);
         if (bs & ~in) break; /* a backslash outside a string: byte by byte */
         for (uint64_t st = br & ~in; st; st &= st - 1) {
@@ -1204,7 +1243,10 @@ int jsonrd_next(jsonrd *r, void **obj, long *line, kql_diag *d) {
 /* The next row's text, not parsed: see jsonrd.h. */
 int jsonrd_next_row(jsonrd *r, const char **text, size_t *n, jsonrd_place *pl, kql_diag *d) {
   long line;
-  int k = next_text(r, &line, d);
+  int k;
+  while ((k = next_text(r, &line, d)) == 1 && r->filter && !(r->stop && *r->stop) &&
+         jsfilter_rules_out(r->filter, r->buf + r->tvs, r->tn, r->place.form == FORM_TABLE))
+    r->skipped++;
   if (k == 1) {
     *text = r->buf + r->tvs;
     *n = r->tn;
@@ -1212,6 +1254,13 @@ int jsonrd_next_row(jsonrd *r, const char **text, size_t *n, jsonrd_place *pl, k
   }
   return k;
 }
+
+void jsonrd_set_filter(jsonrd *r, const struct jsfilter *f, const volatile sig_atomic_t *stop) {
+  r->filter = f;
+  r->stop = stop;
+}
+
+uint64_t jsonrd_skipped(const jsonrd *r) { return r->skipped; }
 
 /* Parse a row's text as jsonrd_next() would have: see jsonrd.h. */
 int jsonrd_parse_row(jsonrd *r, const char *text, size_t n, const jsonrd_place *pl, void **obj,
