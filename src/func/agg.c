@@ -602,14 +602,15 @@ static wpair *wpct_sorted(fn_ctx *c, const wpct_state *s) {
   return p;
 }
 
-/* The nearest-rank percentile 'pc' of sorted 'p', as type 't' (null when there is none). */
-static kql_value wpct_pick(const wpct_state *s, const wpair *p, double pc, kql_type t) {
-  if (s->vals.n == 0 || isnan(pc)) return val_null(t);
+/* The nearest-rank percentile 'pc' of the 'n' sorted pairs 'p' of total weight 'total', as
+** type 't' (null when there is none). */
+static kql_value pick(const wpair *p, size_t n, int64_t total, double pc, kql_type t) {
+  if (n == 0 || isnan(pc)) return val_null(t);
   pc = pc < 0 ? 0 : pc > 100 ? 100 : pc;
-  double target = ceil(pc / 100.0 * (double)s->total);
+  double target = ceil(pc / 100.0 * (double)total);
   int64_t run = 0;
   size_t i = 0;
-  for (; i + 1 < s->vals.n; i++) {
+  for (; i + 1 < n; i++) {
     run += p[i].w;
     if ((double)run >= target) break;
   }
@@ -617,6 +618,10 @@ static kql_value wpct_pick(const wpct_state *s, const wpair *p, double pc, kql_t
   if (t == KQL_T_REAL && v.type == KQL_T_LONG) v = val_real((double)v.u.i);
   else if (t == KQL_T_LONG && v.type == KQL_T_REAL) v = val_long((int64_t)v.u.r);
   return v;
+}
+
+static kql_value wpct_pick(const wpct_state *s, const wpair *p, double pc, kql_type t) {
+  return pick(p, s->vals.n, s->total, pc, t);
 }
 
 void a_percentilew_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
@@ -633,4 +638,196 @@ void a_percentiles_array_final(fn_ctx *c, void *st, kql_type t, kql_value *out) 
   kql_type et = s->vals.n ? s->vals.items[0].type : KQL_T_REAL;
   for (size_t i = 0; i < s->nps; i++) v[i] = wpct_pick(s, p, s->ps[i], et);
   *out = json_make_array(c->tmp, v, s->nps);
+}
+
+/* ---- tdigest() and the functions over its result ----
+** kql's "digest" keeps every distinct value with its weight, as a dynamic array of
+** [value, weight] pairs in value order, so percentile_tdigest() is exact (nearest rank, as
+** percentile()); Kusto's T-Digest is an estimate whose layout is its own. */
+
+kql_type ty_tdigest(ast **a, int n, const char **e) {
+  if (n > 1 && !val_is_numeric(a[1]->type) && a[1]->type != KQL_T_NULL && a[1]->type != KQL_T_DYNAMIC) {
+    *e = "tdigest() expects a whole number as its weight";
+    return KQL_T_COUNT_;
+  }
+  kql_type t = a[0]->type;
+  if (val_is_numeric(t) || t == KQL_T_DATETIME || t == KQL_T_TIMESPAN || t == KQL_T_NULL || t == KQL_T_DYNAMIC)
+    return KQL_T_DYNAMIC;
+  *e = "tdigest() expects a number, datetime or timespan";
+  return KQL_T_COUNT_;
+}
+
+void a_tdigest_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  int64_t w = 1;
+  if (n > 1 && !fn_long(c, &a[1], &w)) return;
+  wpct_add(c, st, a[0], w);
+}
+
+/* Append the pairs of digest 'd' to 's' (tdigest_merge()). */
+static void digest_add(fn_ctx *c, wpct_state *s, kql_value d);
+
+void a_tdigest_merge_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  digest_add(c, st, a[0]);
+}
+
+/* The digest of 's': [[value, weight], ...] in value order, equal values merged; null when
+** there is no value. */
+void a_tdigest_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)t;
+  wpct_state *s = st;
+  if (!s->vals.n) {
+    *out = val_null(KQL_T_DYNAMIC);
+    return;
+  }
+  wpair *p = wpct_sorted(c, s);
+  kql_value *items = arena_alloc(c->tmp, sizeof *items * s->vals.n);
+  size_t k = 0;
+  for (size_t i = 0; i < s->vals.n; i++) {
+    int64_t w = p[i].w;
+    while (i + 1 < s->vals.n && val_compare(&p[i].v, &p[i + 1].v) == 0) w += p[++i].w;
+    kql_value pair[2] = {p[i].v, val_long(w)};
+    items[k++] = json_make_array(c->tmp, pair, 2);
+  }
+  *out = json_make_array(c->tmp, items, k);
+}
+
+/* The pairs of digest 'd' (in 'c->tmp'), their count in '*n' and total weight in '*total';
+** false when 'd' is not a digest. */
+static bool digest_read(fn_ctx *c, kql_value d, wpair **pairs, size_t *n, int64_t *total) {
+  kql_value *el;
+  *n = 0, *total = 0;
+  if (d.isnull || d.type != KQL_T_DYNAMIC || json_dyn_kind(d) != JSON_K_ARRAY) return false;
+  size_t k = json_dyn_elements(c->tmp, d, false, &el);
+  wpair *p = *pairs = arena_alloc(c->tmp, sizeof *p * (k ? k : 1));
+  for (size_t i = 0; i < k; i++) {
+    kql_value *pv;
+    if (json_dyn_elements(c->tmp, el[i], false, &pv) != 2) return false;
+    kql_value v = json_dyn_scalar(c->tmp, pv[0]), w = json_dyn_scalar(c->tmp, pv[1]);
+    if (v.isnull || w.isnull || w.type != KQL_T_LONG) return false;
+    p[(*n)++] = (wpair){v, w.u.i};
+    *total += w.u.i;
+  }
+  return true;
+}
+
+static void digest_add(fn_ctx *c, wpct_state *s, kql_value d) {
+  wpair *p;
+  size_t n;
+  int64_t total;
+  if (!digest_read(c, d, &p, &n, &total)) return;
+  for (size_t i = 0; i < n; i++) wpct_add(c, s, p[i].v, p[i].w);
+}
+
+/* merge_tdigest(d1, d2, ...): one digest of all the pairs, in value order. */
+void f_merge_tdigest(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  size_t cap = 0, k = 0;
+  wpair *all = NULL;
+  *out = val_null(KQL_T_DYNAMIC);
+  for (int i = 0; i < n; i++) {
+    wpair *p;
+    size_t m;
+    int64_t total;
+    if (!digest_read(c, a[i], &p, &m, &total)) continue;
+    if (k + m > cap) {
+      cap = (k + m) * 2;
+      wpair *grown = arena_alloc(c->tmp, sizeof *grown * cap);
+      if (k) memcpy(grown, all, sizeof *all * k);
+      all = grown;
+    }
+    memcpy(all + k, p, sizeof *p * m);
+    k += m;
+  }
+  if (!k) return;
+  qsort(all, k, sizeof *all, cmp_wpair);
+  kql_value *items = arena_alloc(c->tmp, sizeof *items * k);
+  size_t j = 0;
+  for (size_t i = 0; i < k; i++) {
+    int64_t w = all[i].w;
+    while (i + 1 < k && val_compare(&all[i].v, &all[i + 1].v) == 0) w += all[++i].w;
+    kql_value pair[2] = {all[i].v, val_long(w)};
+    items[j++] = json_make_array(c->tmp, pair, 2);
+  }
+  *out = json_make_array(c->tmp, items, j);
+}
+
+/* percentile_tdigest(d, p[, typeof(T)]): a real unless a type is given. */
+kql_type ty_percentile_tdigest(ast **a, int n, const char **e) {
+  if (a[0]->type != KQL_T_DYNAMIC && a[0]->type != KQL_T_NULL) {
+    *e = "percentile_tdigest() expects the result of tdigest()";
+    return KQL_T_COUNT_;
+  }
+  if (n < 3) return KQL_T_REAL;
+  const ast *t = a[2];
+  int k = t->kind == AST_LIT && t->lit.type == KQL_T_STRING ? val_type_from_name(t->lit.u.s.p, t->lit.u.s.n) : -1;
+  if (k < 0) {
+    *e = "percentile_tdigest() expects its third argument to be a type, such as typeof(long)";
+    return KQL_T_COUNT_;
+  }
+  return (kql_type)k;
+}
+
+void f_percentile_tdigest(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  kql_type t = KQL_T_REAL;
+  if (n > 2 && !a[2].isnull && val_is_str(a[2].type)) {
+    int k = val_type_from_name(a[2].u.s.p, a[2].u.s.n);
+    if (k >= 0) t = (kql_type)k;
+  }
+  wpair *p;
+  size_t m;
+  int64_t total;
+  double pc;
+  *out = val_null(t);
+  if (!digest_read(c, a[0], &p, &m, &total) || !fn_real(c, &a[1], &pc)) return;
+  qsort(p, m, sizeof *p, cmp_wpair);
+  *out = pick(p, m, total, pc, t);
+}
+
+kql_type ty_percentiles_array_tdigest(ast **a, int n, const char **e) {
+  (void)n;
+  if (a[0]->type != KQL_T_DYNAMIC && a[0]->type != KQL_T_NULL) {
+    *e = "percentiles_array_tdigest() expects the result of tdigest()";
+    return KQL_T_COUNT_;
+  }
+  return KQL_T_DYNAMIC;
+}
+
+/* percentiles_array_tdigest(d, p1, ...) or (d, dynamic([p1, ...])). */
+void f_percentiles_array_tdigest(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  wpair *p;
+  size_t m;
+  int64_t total;
+  *out = val_null(KQL_T_DYNAMIC);
+  if (!digest_read(c, a[0], &p, &m, &total)) return;
+  qsort(p, m, sizeof *p, cmp_wpair);
+  kql_value *el = NULL;
+  size_t k;
+  if (n == 2 && a[1].type == KQL_T_DYNAMIC && !a[1].isnull) k = json_dyn_elements(c->tmp, a[1], false, &el);
+  else {
+    el = (kql_value *)(a + 1);
+    k = (size_t)(n - 1);
+  }
+  kql_value *v = arena_alloc(c->tmp, sizeof *v * (k ? k : 1));
+  kql_type et = m ? p[0].v.type : KQL_T_REAL;
+  for (size_t i = 0; i < k; i++) {
+    kql_value x = el[i].type == KQL_T_DYNAMIC ? json_dyn_scalar(c->tmp, el[i]) : el[i];
+    double pc;
+    v[i] = fn_real(c, &x, &pc) ? pick(p, m, total, pc, et) : val_null(et);
+  }
+  *out = json_make_array(c->tmp, v, k);
+}
+
+/* rank_tdigest(d, v): the total weight of the values <= v (null for a null v). */
+void f_rank_tdigest(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  wpair *p;
+  size_t m;
+  int64_t total, rank = 0;
+  *out = val_null(KQL_T_LONG);
+  if (a[1].isnull || !digest_read(c, a[0], &p, &m, &total)) return;
+  kql_value v = a[1];
+  if (v.type == KQL_T_INT) v.type = KQL_T_LONG;
+  for (size_t i = 0; i < m; i++)
+    if (val_compare(&p[i].v, &v) <= 0) rank += p[i].w;
+  *out = val_long(rank);
 }

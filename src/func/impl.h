@@ -435,6 +435,16 @@ FN_STEP(a_percentiles_array_step);
 FN_STEP(a_percentilesw_array_step);
 FN_FINAL(a_percentilew_final);
 FN_FINAL(a_percentiles_array_final);
+FN_TYPE(ty_tdigest);
+FN_TYPE(ty_percentile_tdigest);
+FN_TYPE(ty_percentiles_array_tdigest);
+FN_STEP(a_tdigest_step);
+FN_STEP(a_tdigest_merge_step);
+FN_FINAL(a_tdigest_final);
+FN_SCALAR(f_merge_tdigest);
+FN_SCALAR(f_percentile_tdigest);
+FN_SCALAR(f_percentiles_array_tdigest);
+FN_SCALAR(f_rank_tdigest);
 
 /* series.c */
 FN_TYPE(ty_series);
