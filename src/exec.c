@@ -298,6 +298,11 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step, const
     fprintf(out, "    %s build side (read whole into a hash table):\n", n->kind == AST_JOIN ? "join" : "lookup");
     step = explain_rec(n->b, src, out, step, nt);
   }
+  if (n->kind == AST_EVALUATE && strcmp(n->a->name, "ipv4_lookup") == 0) {
+    note(nt, NULL, out);
+    fputs("    ipv4_lookup table (read whole, its ranges sorted by prefix length):\n", out);
+    step = explain_rec(n->b, src, out, step, nt);
+  }
   note(nt, n, out);
   fprintf(out, "%2d. ", step);
   exec_put_span(out, src, n->span);
@@ -312,6 +317,7 @@ static int explain_rec(const ast *n, const char *src, FILE *out, int step, const
   case AST_RENDER: fputs("  [accepted; kql leaves the result unchanged]", out); break;
   case AST_SAMPLE: fputs("  [kql takes the first rows, not a random sample]", out); break;
   case AST_EVALUATE:
+    if (strcmp(n->a->name, "ipv4_lookup") == 0) break;
     fputs("  [its columns come from the data: the input is read once more when compiling]", out);
     break;
   default: break;

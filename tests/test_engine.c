@@ -257,6 +257,30 @@ START_TEST(explain_lists_each_step_and_the_columns_read) {
 }
 END_TEST
 
+START_TEST(explain_shows_the_plugins_inputs) {
+  kql_engine *e = kql_engine_new();
+  kql_diag d;
+  const char *q = "let L = datatable(net:string, n:long)[\"10.0.0.0/8\",1];\n"
+                  "datatable(ip:string, k:string)[\"10.1.1.1\",\"a\"]\n"
+                  "| evaluate ipv4_lookup(L, ip, net)\n| evaluate pivot(k, sum(n))";
+  kql_query *qq = kql_query_compile(e, q, strlen(q), &d);
+  ck_assert_msg(qq != NULL, "%s", d.msg);
+  char *out = NULL;
+  size_t len;
+  FILE *f = open_memstream(&out, &len);
+  kql_query_explain(qq, f);
+  fclose(f);
+  ck_assert_msg(strstr(out, "    ipv4_lookup table (read whole, its ranges sorted by prefix length):\n"
+                            " 2. datatable(net:string, n:long)") != NULL, "%s", out);
+  ck_assert_msg(strstr(out, " 3. evaluate ipv4_lookup(L, ip, net)\n") != NULL, "%s", out);
+  ck_assert_msg(strstr(out, " 4. evaluate pivot(k, sum(n))  [its columns come from the data") != NULL, "%s", out);
+  ck_assert_msg(strstr(out, "result columns: ip:string net:string a:long") != NULL, "%s", out);
+  free(out);
+  kql_query_free(qq);
+  kql_engine_free(e);
+}
+END_TEST
+
 START_TEST(run_into_memory_keeps_every_row) {
   make_dir();
   write_file("T.jsonl", "{\"a\":2}\n{\"a\":1}\n{\"a\":3}\n");
@@ -340,6 +364,7 @@ Suite *engine_suite(void) {
       {"nodata", a_table_with_a_schema_but_no_data_is_a_located_error},
       {"escape", a_table_name_cannot_leave_its_data_folder},
       {"explain", explain_lists_each_step_and_the_columns_read},
+      {"explain-plugins", explain_shows_the_plugins_inputs},
       {"memory", run_into_memory_keeps_every_row},
       {"window", a_time_window_keeps_only_the_rows_inside_it},
   };
