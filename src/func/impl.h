@@ -449,6 +449,8 @@ FN_SCALAR(f_rank_tdigest);
 /* series.c */
 FN_TYPE(ty_series);
 FN_TYPE(ty_series2);
+FN_SCALAR(f_series_fir);
+FN_SCALAR(f_series_iir);
 FN_SCALAR(f_series_acos);
 FN_SCALAR(f_series_asin);
 FN_SCALAR(f_series_atan);
@@ -505,52 +507,5 @@ FN_SCALAR(f_geo_info);
 /* xml.c: parse_xml() with expat. */
 FN_TYPE(ty_parse_xml);
 FN_SCALAR(f_parse_xml);
-
-/* series.c */
-FN_TYPE(ty_series);
-FN_TYPE(ty_series2);
-FN_SCALAR(f_series_acos);
-FN_SCALAR(f_series_asin);
-FN_SCALAR(f_series_atan);
-FN_SCALAR(f_series_cos);
-FN_SCALAR(f_series_cosine_similarity);
-FN_SCALAR(f_series_dot_product);
-FN_SCALAR(f_series_magnitude);
-FN_SCALAR(f_series_pearson_correlation);
-FN_SCALAR(f_series_product);
-FN_SCALAR(f_series_sin);
-FN_SCALAR(f_series_sum);
-FN_SCALAR(f_series_tan);
-FN_SCALAR(f_series_abs);
-FN_SCALAR(f_series_add);
-FN_SCALAR(f_series_ceiling);
-FN_SCALAR(f_series_decompose);
-FN_SCALAR(f_series_decompose_anomalies);
-FN_SCALAR(f_series_divide);
-FN_SCALAR(f_series_equals);
-FN_SCALAR(f_series_exp);
-FN_SCALAR(f_series_fill_backward);
-FN_SCALAR(f_series_fill_const);
-FN_SCALAR(f_series_fill_forward);
-FN_SCALAR(f_series_fill_linear);
-FN_SCALAR(f_series_fit_2lines);
-FN_SCALAR(f_series_fit_2lines_dynamic);
-FN_SCALAR(f_series_fit_line);
-FN_SCALAR(f_series_fit_line_dynamic);
-FN_SCALAR(f_series_floor);
-FN_SCALAR(f_series_greater);
-FN_SCALAR(f_series_greater_equals);
-FN_SCALAR(f_series_less);
-FN_SCALAR(f_series_less_equals);
-FN_SCALAR(f_series_log);
-FN_SCALAR(f_series_multiply);
-FN_SCALAR(f_series_not_equals);
-FN_SCALAR(f_series_outliers);
-FN_SCALAR(f_series_pow);
-FN_SCALAR(f_series_seasonal);
-FN_SCALAR(f_series_sign);
-FN_SCALAR(f_series_stats);
-FN_SCALAR(f_series_stats_dynamic);
-FN_SCALAR(f_series_subtract);
 
 #endif /* KQL_FUNC_IMPL_H */

@@ -290,6 +290,60 @@ void f_series_pearson_correlation(fn_ctx *c, const kql_value *a, int n, kql_valu
   pairwise(c, a, out, P_PEARSON);
 }
 
+/* ---- filters ---- */
+
+/* series_fir(x, filter [, normalize, center]): y[n] = sum of filter[k] * x[n - k] (shifted by
+** (len - 1) / 2 when centered), divided by the sum of the filter when normalized (the default
+** unless the filter has a negative value; normalizing one that has gives null).  Elements
+** outside the series, or missing, count as 0. */
+void f_series_fir(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  series s, f;
+  *out = val_null(KQL_T_DYNAMIC);
+  if (!read_series(c, a[0], &s) || !read_series(c, a[1], &f) || f.n == 0) return;
+  bool neg = false;
+  double sum = 0;
+  for (size_t k = 0; k < f.n; k++) {
+    if (!f.ok[k]) return;
+    neg = neg || f.v[k] < 0;
+    sum += f.v[k];
+  }
+  bool norm = n > 2 && !a[2].isnull ? fn_true(&a[2]) : !neg;
+  bool center = n > 3 && !a[3].isnull && fn_true(&a[3]);
+  if (norm && (neg || sum == 0)) return;
+  size_t shift = center ? (f.n - 1) / 2 : 0;
+  double *y = new_doubles(c, s.n);
+  for (size_t i = 0; i < s.n; i++) {
+    double acc = 0;
+    for (size_t k = 0; k < f.n; k++) {
+      long j = (long)i - (long)k + (long)shift;
+      if (j >= 0 && (size_t)j < s.n && s.ok[j]) acc += f.v[k] * s.v[j];
+    }
+    y[i] = norm ? acc / sum : acc;
+  }
+  *out = make_array(c, y, s.n, false);
+}
+
+/* series_iir(x, numerators b, denominators a): y[n] = (sum of b[k] x[n-k] - sum over k >= 1
+** of a[k] y[n-k]) / a[0]; earlier elements and missing ones count as 0. */
+void f_series_iir(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  series s, nb, da;
+  *out = val_null(KQL_T_DYNAMIC);
+  if (!read_series(c, a[0], &s) || !read_series(c, a[1], &nb) || !read_series(c, a[2], &da) ||
+      !nb.n || !da.n || !da.ok[0] || da.v[0] == 0)
+    return;
+  double *y = new_doubles(c, s.n);
+  for (size_t i = 0; i < s.n; i++) {
+    double acc = 0;
+    for (size_t k = 0; k < nb.n && k <= i; k++)
+      if (nb.ok[k] && s.ok[i - k]) acc += nb.v[k] * s.v[i - k];
+    for (size_t k = 1; k < da.n && k <= i; k++)
+      if (da.ok[k]) acc -= da.v[k] * y[i - k];
+    y[i] = acc / da.v[0];
+  }
+  *out = make_array(c, y, s.n, false);
+}
+
 /* ---- filling missing values ---- */
 
 /* The elements to fill: missing ones, or those equal to the placeholder 'a[k]' when given. */
@@ -571,12 +625,35 @@ static void fit_2lines_value(fn_ctx *c, const kql_value *a, kql_value *out, bool
     *out = val_null(KQL_T_DYNAMIC);
     return;
   }
+  /* running sums make each split's residual O(1): the search is linear, not quadratic */
+  double *ps = new_doubles(c, 6 * (s.n + 1));
+  memset(ps, 0, sizeof(double) * 6);
+  for (size_t i = 0; i < s.n; i++) {
+    double *p0 = ps + 6 * i, *p1 = p0 + 6, x = (double)(i + 1), y = s.v[i];
+    memcpy(p1, p0, sizeof(double) * 6);
+    if (s.ok[i]) p1[0] += 1, p1[1] += x, p1[2] += y, p1[3] += x * x, p1[4] += x * y, p1[5] += y * y;
+  }
   size_t best = 0;
   double best_ss = INFINITY;
   for (size_t k = 2; k + 2 <= s.n; k++) {
-    line l = fit_line(&s, 0, k), r = fit_line(&s, k, s.n);
-    if (l.n < 1 || r.n < 1) continue;
-    if (l.ssres + r.ssres < best_ss) best_ss = l.ssres + r.ssres, best = k;
+    double ss = 0;
+    for (int side = 0; side < 2; side++) {
+      const double *a0 = ps + 6 * (side ? k : 0), *a1 = ps + 6 * (side ? s.n : k);
+      double cnt = a1[0] - a0[0], sx = a1[1] - a0[1], sy = a1[2] - a0[2];
+      if (cnt < 1) {
+        ss = INFINITY;
+        break;
+      }
+      double sxx = a1[3] - a0[3] - sx * sx / cnt, sxy = a1[4] - a0[4] - sx * sy / cnt,
+             syy = a1[5] - a0[5] - sy * sy / cnt;
+      double r = sxx > 0 ? syy - sxy * sxy / sxx : syy;
+      ss += r > 0 ? r : 0;
+    }
+    if (ss < best_ss) best_ss = ss, best = k;
+  }
+  if (best) {
+    line l0 = fit_line(&s, 0, best), r0 = fit_line(&s, best, s.n);
+    best_ss = l0.ssres + r0.ssres; /* exactly, for the figures below */
   }
   line all = fit_line(&s, 0, s.n);
   line l = {0}, r = {0};
@@ -692,11 +769,12 @@ void f_series_outliers(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
 /* ---- decomposition ---- */
 
 /* The period of the first 'n' elements of 's' (after removing their line), by
-** autocorrelation: the shortest lag from 2 to n/2 whose autocorrelation is a local peak of
-** at least 'threshold' (biased autocorrelation, so a series needs several periods; Kusto's series_periods_detect is not documented exactly); 0 when
+** autocorrelation: the shortest lag from 4 to n/3 (three periods at least) whose
+** autocorrelation is a local peak of at least 'threshold' (Kusto's series_periods_detect is
+** not documented exactly; this reproduces the reference's series_seasonal examples); 0 when
 ** none. */
 static size_t detect_period(fn_ctx *c, const series *s, size_t n, double threshold) {
-  if (n < 8) return 0;
+  if (n < 12) return 0;
   line l = fit_line(s, 0, n);
   double *d = new_doubles(c, n), mean = 0;
   for (size_t i = 0; i < n; i++) {
@@ -707,14 +785,14 @@ static size_t detect_period(fn_ctx *c, const series *s, size_t n, double thresho
   double var = 0;
   for (size_t i = 0; i < n; i++) d[i] -= mean, var += d[i] * d[i];
   if (!(var > 0)) return 0;
-  size_t maxlag = n / 2;
+  size_t maxlag = n / 3;
   double *ac = new_doubles(c, maxlag + 2);
   for (size_t p = 1; p <= maxlag + 1; p++) {
     double sum = 0;
     for (size_t i = 0; i + p < n; i++) sum += d[i] * d[i + p];
-    ac[p] = sum / var; /* biased: long lags of short series score lower */
+    ac[p] = (sum / (double)(n - p)) / (var / (double)n);
   }
-  for (size_t p = 2; p <= maxlag; p++)
+  for (size_t p = 4; p <= maxlag; p++)
     if (ac[p] >= threshold && ac[p] >= ac[p - 1] && ac[p] >= ac[p + 1]) return p;
   return 0;
 }
