@@ -44,6 +44,9 @@ CASES = [
                                 'union (Vnc | project DeviceName, What = FileName), '
                                 '(DeviceNetworkEvents | where RemotePort == 5900 | project DeviceName, What = RemoteIP)\n'
                                 '| summarize Things = make_set(What) by DeviceName']),
+    ('analyze_make_series', ['--analyze', '-e',
+                             'DeviceProcessEvents | make-series n = count() on Timestamp step 1d by DeviceName\n'
+                             '| extend (Flag, Score, Baseline) = series_decompose_anomalies(n)']),
     ('why_row_past_the_end', ['--why', '500', SEED_KQL]),
     ('why_predicate_with_error', ['--why', 'FileNam == "x"', SEED_KQL]),
     ('why_predicate_matching_nothing', ['--why', 'ReportId == -1', SEED_KQL]),
