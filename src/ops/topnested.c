@@ -134,12 +134,19 @@ static void split(tn_op *t, int l, size_t *idx, size_t n, kql_value *prefix) {
     for (size_t i = keep; i < ng; i++)
       for (size_t j = 0; j < g[i].n; j++) rest[k++] = g[i].idx[j];
     expr_eval(t->base.x, t->keep, lv->others, NULL, 0, &prefix[2 * l]);
+    /* the others value takes the key column's type: tostring() for a string key, a number
+    ** converted for a number (tolong(-1.5) is -1), else null */
     kql_type kt = t->base.node->rel->cols[2 * l].type;
     kql_value *ov = &prefix[2 * l];
-    if (!ov->isnull && kt == KQL_T_REAL && (ov->type == KQL_T_LONG || ov->type == KQL_T_INT))
-      *ov = val_real((double)ov->u.i);
-    else if (ov->isnull || ((kt == KQL_T_LONG || kt == KQL_T_INT) && (ov->type == KQL_T_LONG || ov->type == KQL_T_INT)))
+    bool lng = kt == KQL_T_LONG || kt == KQL_T_INT, olng = ov->type == KQL_T_LONG || ov->type == KQL_T_INT;
+    if (ov->isnull || ov->type == kt) ov->type = kt;
+    else if (kt == KQL_T_STRING) *ov = val_tostring(t->keep, *ov);
+    else if (kt == KQL_T_REAL && olng) *ov = val_real((double)ov->u.i);
+    else if (lng && olng) ov->type = kt;
+    else if (lng && ov->type == KQL_T_REAL && ov->u.r > -9.2e18 && ov->u.r < 9.2e18) {
+      *ov = val_long((int64_t)ov->u.r);
       ov->type = kt;
+    } else *ov = val_null(kt);
     prefix[2 * l + 1] = aggregate(t, lv, rest, nrest);
     for (int m = l + 1; m < t->nlev; m++) {
       prefix[2 * m] = val_null(t->base.node->rel->cols[2 * m].type);
