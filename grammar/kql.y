@@ -147,7 +147,7 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %type <node> query stmt pipe operator expr postfix primary literal item sortkey source
 %type <node> arg funcdef param option optvalue joinkey mvitem parseelem unionsrc reorderkey subops
 %type <list> stmts items sortkeys args arglist exprs opts params paramlist joinkeys mvitems
-%type <list> parseelems unionsrcs names reorderkeys coldecls fnbody tuple
+%type <list> parseelems unionsrcs names reorderkeys coldecls fnbody tuple evalschema
 %type <list> msaggs msbounds
 %type <node> msagg msaxis
 %type <list> tnlevels findsrcs findcols
@@ -209,6 +209,13 @@ param:
   | name COLON LPAREN STAR RPAREN { $$ = parse_tabparam(p, @$, $1, (ast_list){0}); }
   | name COLON LPAREN coldecls RPAREN
                                   { $$ = parse_tabparam(p, @$, $1, $4); }
+  ;
+
+/* the output schema of evaluate plugin(...) : (*, Name:type, ...) */
+evalschema:
+    STAR                          { $$ = parse_list1(p, parse_wildcard(p, @1)); }
+  | coldecls                      { $$ = $1; }
+  | STAR COMMA coldecls           { $$ = parse_list_add(p, $3, parse_wildcard(p, @1)); }
   ;
 
 coldecls:
@@ -303,6 +310,8 @@ operator:
                                   { $$ = parse_op(p, @$, AST_EVALUATE, parse_call(p, @$, $3, @3, (ast_list){0})); }
   | EVALUATE opts name LPAREN args RPAREN
                                   { $$ = parse_op(p, @$, AST_EVALUATE, parse_call(p, @$, $3, @3, $5)); }
+  | EVALUATE opts name LPAREN args RPAREN COLON LPAREN evalschema RPAREN
+                                  { $$ = parse_evaluate_schema(p, @$, parse_call(p, @$, $3, @3, $5), $9); }
   | PROJECT items                 { $$ = parse_list_node(p, @$, AST_PROJECT, $2); }
   | EXTEND items                  { $$ = parse_list_node(p, @$, AST_EXTEND, $2); }
   | TAKE opts expr                { $$ = parse_op(p, @$, AST_TAKE, $3); }

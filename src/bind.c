@@ -2055,9 +2055,22 @@ static bind_rel *bind_bag_unpack(binder *b, ast *n, bind_rel *in) {
     if (a->kind == AST_LIT && a->lit.type == KQL_T_STRING) prefix = a->lit.u.s.p;
   }
   bind_keys keys = {0};
-  if (b->discover && !b->discover(b->discover_ctx, n->in, bag, b->a, &keys, b->d)) return NULL;
-  /* the new columns come in name order, as Kusto's bag_unpack gives them */
-  for (int x = 1; x < keys.n; x++)
+  bool star = true;
+  if (n->flags & 1) {
+    /* : (*, Name:type, ...): the declared keys, in their order; '*' keeps the input's columns */
+    star = false;
+    keys.names = arena_alloc(b->a, sizeof(char *) * (size_t)(n->by.n ? n->by.n : 1));
+    keys.types = arena_alloc(b->a, sizeof(kql_type) * (size_t)(n->by.n ? n->by.n : 1));
+    for (int i = 0; i < n->by.n; i++) {
+      if (n->by.v[i]->kind == AST_STAR) star = true;
+      else keys.names[keys.n] = n->by.v[i]->name, keys.types[keys.n++] = (kql_type)n->by.v[i]->op;
+    }
+  } else if (b->discover && !b->discover(b->discover_ctx, n->in, bag, b->a, &keys, b->d)) {
+    return NULL;
+  }
+  /* the new columns come in name order, as Kusto's bag_unpack gives them (a declared schema
+  ** keeps its own order) */
+  for (int x = 1; x < keys.n && !(n->flags & 1); x++)
     for (int y = x; y > 0 && strcmp(keys.names[y - 1], keys.names[y]) > 0; y--) {
       const char *tn = keys.names[y];
       kql_type tt = keys.types[y];
@@ -2065,7 +2078,7 @@ static bind_rel *bind_bag_unpack(binder *b, ast *n, bind_rel *in) {
       keys.names[y - 1] = tn, keys.types[y - 1] = tt;
     }
   bind_rel *out = rel_new(b, in->n + keys.n);
-  for (int c = 0; c < in->n; c++) {
+  for (int c = 0; c < in->n && star; c++) {
     if (bag->kind == AST_NAME && bag->col == c) continue;
     rel_put(out, in->cols[c].name, in->cols[c].type, in->cols[c].src, in->cols[c].src_col);
     mark_used(&in->cols[c]);
@@ -2107,7 +2120,7 @@ static bind_rel *bind_bag_unpack(binder *b, ast *n, bind_rel *in) {
   }
   n->by = cols;
   n->slot = first;
-  if (!b->discover) out->open = true;
+  if (!b->discover && !(n->flags & 1)) out->open = true;
   return out;
 }
 
@@ -2540,6 +2553,10 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     if (strcmp(n->a->name, "bag_unpack") == 0) {
       out = bind_bag_unpack(b, n, in);
       break;
+    }
+    if (n->flags & 1) {
+      fail(b, KQL_ERR_UNSUPPORTED, n->a->span, "an output schema for plugin '%s' is not supported yet", n->a->name);
+      return NULL;
     }
     if (strcmp(n->a->name, "pivot") == 0) {
       out = bind_pivot(b, n, in);

@@ -529,6 +529,13 @@ ast *parse_op(kql_parser *p, kql_span sp, ast_kind k, ast *a) {
   return n;
 }
 
+ast *parse_evaluate_schema(kql_parser *p, kql_span sp, ast *call, ast_list schema) {
+  ast *n = parse_op(p, sp, AST_EVALUATE, call);
+  n->by = schema;
+  n->flags = 1; /* 'by' holds a declared schema */
+  return n;
+}
+
 ast *parse_pipe(kql_parser *p, ast *in, ast *op) {
   (void)p;
   op->in = in;

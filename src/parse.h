@@ -47,6 +47,9 @@ KQL_INTERNAL const char *parse_bracket_name(kql_parser *p, kql_span sp);
 KQL_INTERNAL ast *parse_binary(kql_parser *p, kql_span sp, int op, ast *a, ast *b);
 KQL_INTERNAL ast *parse_unary(kql_parser *p, kql_span sp, int op, ast *a);
 KQL_INTERNAL ast *parse_op(kql_parser *p, kql_span sp, ast_kind k, ast *a);
+/* evaluate plugin(...) : (schema): the operator, with the declared columns (AST_PARAMs, and an
+** AST_STAR for '*') in its 'by' and flags 1 */
+KQL_INTERNAL ast *parse_evaluate_schema(kql_parser *p, kql_span sp, ast *call, ast_list schema);
 KQL_INTERNAL ast *parse_pipe(kql_parser *p, ast *in, ast *op);
 KQL_INTERNAL ast *parse_list_node(kql_parser *p, kql_span sp, ast_kind k, ast_list l);
 KQL_INTERNAL ast_list parse_list1(kql_parser *p, ast *n);
