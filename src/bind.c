@@ -1487,7 +1487,19 @@ static bool union_sources(binder *b, ast *n, bool fuzzy) {
       bool err = false;
       cat_table *t = cat_lookup(b->cat, src->name, &err, b->d);
       if (err) return false;
-      if (!t || !t->path) continue; /* isfuzzy: a missing table is left out */
+      if (!t) continue; /* isfuzzy: a missing table is left out */
+      if (!t->path) { /* one known by its schema alone is there, with no rows, as an empty
+                      ** table of the workspace is: its columns, for the union's */
+        ast *dt = ast_new(b->a, AST_DATATABLE, src->span);
+        for (int c = 0; c < t->ncols; c++) {
+          ast *d = ast_new(b->a, AST_PARAM, src->span);
+          d->name = t->cols[c].name;
+          d->op = (int)t->cols[c].type;
+          ast_push(b->a, &dt->by, d);
+        }
+        if (t->ncols == 0) continue;
+        src = dt;
+      }
     }
     ast_push(b->a, &srcs, src);
   }
