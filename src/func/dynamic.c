@@ -824,3 +824,51 @@ void f_bag_set_key(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   json_buf_value(&vb, &a[2]);
   *out = set_path(c, a[0], keys, nk, json_buf_dynamic(&vb));
 }
+
+/* unicode_codepoints_to_string(c, ...) (legacy make_string): the string of the code points
+** given as integers or dynamic arrays of integers; null when one is not a valid code point
+** (beyond U+10FFFF, a surrogate, negative) or not an integer. */
+static bool put_codepoint(json_buf *b, int64_t cp) {
+  char u[4];
+  size_t k;
+  if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+  if (cp < 0x80) u[0] = (char)cp, k = 1;
+  else if (cp < 0x800) u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 63)), k = 2;
+  else if (cp < 0x10000)
+    u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 63)), u[2] = (char)(0x80 | (cp & 63)), k = 3;
+  else
+    u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 63)),
+    u[2] = (char)(0x80 | ((cp >> 6) & 63)), u[3] = (char)(0x80 | (cp & 63)), k = 4;
+  json_buf_raw(b, u, k);
+  return true;
+}
+
+void f_unicode_codepoints_to_string(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  json_buf b = {c->tmp, NULL, 0, 0};
+  *out = val_null(KQL_T_STRING);
+  for (int i = 0; i < n; i++) {
+    int64_t cp;
+    if (a[i].type == KQL_T_DYNAMIC && json_dyn_kind(a[i]) == JSON_K_ARRAY) {
+      json_iter it;
+      kql_value raw;
+      if (!json_iter_begin(&it, a[i])) return;
+      while (json_iter_next(&it, c->tmp, NULL, &raw))
+        if (!fn_long(c, &raw, &cp) || !put_codepoint(&b, cp)) return;
+    } else if (a[i].type == KQL_T_REAL || !fn_long(c, &a[i], &cp) || !put_codepoint(&b, cp)) {
+      return;
+    }
+  }
+  *out = val_str(b.p ? b.p : "", b.n);
+}
+
+/* integers or dynamic arrays of integers (Kusto's KS136 otherwise) */
+kql_type ty_codepoints(ast **a, int n, const char **e) {
+  for (int i = 0; i < n; i++) {
+    kql_type t = a[i]->type;
+    if (t != KQL_T_INT && t != KQL_T_LONG && t != KQL_T_DYNAMIC && t != KQL_T_NULL) {
+      *e = "unicode_codepoints_to_string() expects integers or dynamic arrays of integers";
+      return KQL_T_COUNT_;
+    }
+  }
+  return KQL_T_STRING;
+}

@@ -203,6 +203,8 @@ FN_SCALAR(f_strrep);
 FN_SCALAR(f_url_encode);
 FN_SCALAR(f_url_decode);
 FN_SCALAR(f_base64_encode_tostring);
+FN_SCALAR(f_unicode_codepoints_to_string);
+FN_TYPE(ty_codepoints);
 FN_SCALAR(f_base64_decode_tostring);
 FN_SCALAR(f_base64_decode_toarray);
 FN_SCALAR(f_base64_encode_fromarray);
