@@ -284,6 +284,8 @@ static kql_type arith_type(int op, kql_type t, kql_type u) {
   return KQL_T_COUNT_;
 }
 
+static bool bind_call(binder *b, ast *n, bind_rel *rel);
+
 static bool bind_name(binder *b, ast *n, bind_rel *rel) {
   int i = rel ? rel_find(rel, n->name) : -1;
   if (i >= 0) {
@@ -293,6 +295,12 @@ static bool bind_name(binder *b, ast *n, bind_rel *rel) {
     return true;
   }
   let_entry *e = find_let(b, n->name);
+  if (e && e->func) { /* a function named without '()': a call when it takes no argument */
+    if (e->func->by.n > 0)
+      return fail(b, KQL_ERR_BIND, n->span, "the function '%s' requires an argument list", n->name);
+    n->kind = AST_CALL;
+    return bind_call(b, n, rel);
+  }
   if (e && !e->tabular) {
     n->let = e->value;
     n->type = e->value->type;

@@ -312,6 +312,22 @@ kql rule eval tests/rules/functions_rule.yaml $FN --now 2026-05-31T04:00:00Z
 want_out_line "result:  0 rows; trigger: rows gt 0 -> not fired"
 end
 
+# Kusto's parser: 'let f = () { 1 }; print f' is print_0:long; with a parameter, KS117
+begin "functions: a function named without '()' is a call when it takes no argument (kql crashed)"
+kql run -e 'let f = () { 1 }; print f' --format ndjson
+want_rc 0
+want_out_line '{"print_0":1}'
+kql run -e 'let f = (a:long) { a }; print f'
+want_rc 1
+want_err_has "query:1:31: error: the function 'f' requires an argument list"
+kql run $FN -e 'print FailedLogons'
+want_rc 1
+want_err_has "query:1:7: error: the function 'FailedLogons' requires an argument list"
+kql run $FN -e 'print NetworkLogons'
+want_rc 1
+want_err_has "query:1:7: error: function 'NetworkLogons' returns a table, not a scalar"
+end
+
 begin "functions: an error inside a function is located in its file (file:line:col)"
 kql run --functions $R/functions_bad/column -e 'BadColumn(2)'
 want_rc 1
