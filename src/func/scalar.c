@@ -423,7 +423,8 @@ kql_type ty_row_window_session(ast **a, int n, const char **e) {
 }
 
 /* range(start, stop[, step]): a dynamic array of numbers, datetimes or timespans, at most
-** 1,048,576 elements (Kusto's limit); step defaults to 1 (or 1h for datetimes). */
+** 1,048,576 elements (Kusto's limit); step defaults to 1 (or 1h for datetimes and timespans,
+** as the reference's range(1h, 5h) example shows). */
 kql_type ty_range_array(ast **a, int n, const char **e) {
   (void)n;
   kql_type t = a[0]->type;
@@ -458,7 +459,7 @@ void f_range_array(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
     }
   } else {
     int64_t x = start.u.i, y = stop.u.i;
-    int64_t s = n > 2 ? a[2].u.i : (start.type == KQL_T_DATETIME ? INT64_C(36000000000) : 1);
+    int64_t s = n > 2 ? a[2].u.i : (time ? INT64_C(36000000000) : 1); /* 1h for datetimes and timespans */
     if (s == 0) return;
     for (int64_t v = x; (s > 0 ? v <= y : v >= y) && k < 1048576; v += s) {
       if (k == cap) {
