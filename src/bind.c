@@ -1135,6 +1135,10 @@ static bind_rel *bind_makeseries(binder *b, ast *n, bind_rel *in) {
       fail(b, KQL_ERR_BIND, e->span, "make-series cannot use '%s': it returns several columns", f->name);
       return NULL;
     }
+    if (!has_agg(e) && it->kind != AST_ASSIGN && !(e->kind == AST_CALL && !fn_lookup(e->name))) {
+      fail(b, KQL_ERR_BIND, e->span, "%s", "make-series expects an aggregate function such as count() or avg()");
+      return NULL;
+    }
     if (!has_agg(e) && it->kind == AST_ASSIGN) {
       /* C = -1: Kusto puts the value in every bin with rows (take_any of it) */
       ast *call = ast_new(b->a, AST_CALL, e->span);
