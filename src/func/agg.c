@@ -831,3 +831,42 @@ void f_rank_tdigest(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
     if (val_compare(&p[i].v, &v) <= 0) rank += p[i].w;
   *out = val_long(rank);
 }
+
+/* ---- hll(), hll_merge(), dcount_hll() ----
+** kql's "hll" keeps the distinct values themselves (a dynamic array), so dcount_hll() is
+** exact, as dcount() is; Kusto's HyperLogLog sketch is an estimate in its own layout. */
+
+void a_hll_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  if (skip(&a[0])) return;
+  set_add(c, st, &a[0]);
+}
+
+void a_hll_merge_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  kql_value *items;
+  if (a[0].isnull || a[0].type != KQL_T_DYNAMIC || json_dyn_kind(a[0]) != JSON_K_ARRAY) return;
+  size_t k = json_dyn_elements(c->tmp, a[0], false, &items);
+  for (size_t i = 0; i < k; i++) {
+    kql_value v = json_dyn_scalar(c->tmp, items[i]);
+    if (!skip(&v)) set_add(c, st, &v);
+  }
+}
+
+/* The distinct values, or null when there were none. */
+void a_hll_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  set_state *s = st;
+  if (!s->n) {
+    *out = val_null(KQL_T_DYNAMIC);
+    return;
+  }
+  a_make_final(c, st, t, out);
+}
+
+/* dcount_hll(h): how many distinct values hll() kept (null for a null h). */
+void f_dcount_hll(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)c, (void)n;
+  *out = val_null(KQL_T_LONG);
+  if (a[0].isnull || a[0].type != KQL_T_DYNAMIC || json_dyn_kind(a[0]) != JSON_K_ARRAY) return;
+  *out = val_long(json_array_length(a[0]));
+}

@@ -447,6 +447,10 @@ FN_SCALAR(f_merge_tdigest);
 FN_SCALAR(f_percentile_tdigest);
 FN_SCALAR(f_percentiles_array_tdigest);
 FN_SCALAR(f_rank_tdigest);
+FN_STEP(a_hll_step);
+FN_STEP(a_hll_merge_step);
+FN_FINAL(a_hll_final);
+FN_SCALAR(f_dcount_hll);
 
 /* series.c */
 FN_TYPE(ty_series);
