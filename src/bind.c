@@ -183,6 +183,7 @@ static const char *expr_name(binder *b, const ast *n) {
   case AST_CALL: {
     if (!n->fn) return NULL;
     const char *arg = n->list.n ? expr_name(b, n->list.v[0]) : NULL;
+    if (n->lit.type == KQL_T_STRING && !n->lit.isnull && n->lit.u.s.p) arg = n->lit.u.s.p; /* f(X = e) */
     if (n->fn->naming == FN_NAME_ARG) return arg;
     int pa = strcmp(n->fn->name, "percentile") == 0 ? 1 : strcmp(n->fn->name, "percentilew") == 0 ? 2 : 0;
     if (pa && n->list.n == pa + 1 && n->list.v[pa]->kind == AST_LIT) {
@@ -446,7 +447,12 @@ static bool bind_call(binder *b, ast *n, bind_rel *rel) {
   /* named arguments of a built-in (strlen(s="x")): kql knows no parameter names, so they
   ** count in the order written */
   for (int i = 0; i < n->list.n; i++)
-    if (n->list.v[i]->kind == AST_ASSIGN) n->list.v[i] = n->list.v[i]->a;
+    if (n->list.v[i]->kind == AST_ASSIGN) {
+      /* a call named after its first argument takes that argument's name: round(F = x) is
+      ** F (Kusto.Language names it so); kept in the call's otherwise unused lit */
+      if (i == 0 && n->list.v[0]->name) n->lit = val_str(n->list.v[0]->name, strlen(n->list.v[0]->name));
+      n->list.v[i] = n->list.v[i]->a;
+    }
   if (f->flags & FN_WINDOW) b->window = true;
   if (n->list.n < f->min_args || n->list.n > f->max_args) {
     char want[64];

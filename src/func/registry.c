@@ -166,6 +166,8 @@ static const fn_def builtins[] = {
     SCALAR("new_guid", 0, 0, ty_guid0, f_new_guid, "a random guid, a new one per call"),
     WINDOW("next", 1, 3, ty_arg0, "a value from a later row of serialized input: next(col[, offset[, default]])"),
     SCALAR("not", 1, 1, ty_bool, f_not, "logical negation"),
+    SCALAR("notempty", 1, 1, ty_bool, f_isnotempty, "legacy name of isnotempty()"),
+    SCALAR("notnull", 1, 1, ty_bool, f_isnotnull, "legacy name of isnotnull()"),
     SCALAR("now", 0, 1, ty_now, f_now, "the query's current instant, plus an optional offset"),
     SCALAR("pack", 2, 1024, ty_pack, f_pack, "legacy name of bag_pack()"),
     SCALAR("pack_all", 1, 2049, ty_pack_all, f_pack_all, "a property bag of the input's columns; pack_all(true) leaves out null and empty values"),
