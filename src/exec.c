@@ -8,6 +8,7 @@
 
 #include "analyze.h"
 #include "exec.h"
+#include "rawfilter.h"
 #include "regex.h"
 
 batch *batch_new(arena *a, int ncols) {
@@ -57,6 +58,7 @@ static op *build(exec_ctx *x, const ast *n, kql_diag *d) {
     break;
   default: break;
   }
+  if (n->kind == AST_WHERE) rawf_plan(x, n); /* before the scan under it is built */
   op *child = exec_build(x, n->in, d);
   if (!child) return NULL;
   switch (n->kind) {

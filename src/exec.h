@@ -57,6 +57,9 @@ typedef struct exec_ctx {
   /* analyze.c: figures, tracing, progress and cancellation; NULL when not asked for */
   struct an_run *an;   /* what to watch (exec_build wraps operators through an_wrap) */
   volatile sig_atomic_t *cancel; /* non-zero: stop between batches ("query cancelled") */
+  /* rawfilter.c: the raw-text filter planned for the scan of node 'rawf_table' */
+  const ast *rawf_table; /* an AST_TABLE, or NULL */
+  struct jsfilter *rawf; /* its filter (query arena) */
 } exec_ctx;
 
 /* All rows of an operator's input, for row_number(), prev() and next(). */

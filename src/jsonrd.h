@@ -12,6 +12,8 @@
 #ifndef KQL_JSONRD_H
 #define KQL_JSONRD_H
 
+#include <signal.h>
+
 #include "internal.h"
 
 typedef struct jsonrd jsonrd;
@@ -36,6 +38,14 @@ typedef struct jsonrd_place {
 ** when the file around the rows is wrong (the row itself is not checked). */
 KQL_INTERNAL int jsonrd_next_row(jsonrd *r, const char **text, size_t *n, jsonrd_place *pl,
                                  kql_diag *d);
+/* Make jsonrd_next_row() pass over, unread, the rows that filter 'f' rules out (src/jsonscan.h;
+** NULL: none), until '*stop' (when 'stop' is not NULL) becomes non-zero: a cancelled query
+** then gets rows at once.  Places and errors of the rows returned are unchanged. */
+struct jsfilter;
+KQL_INTERNAL void jsonrd_set_filter(jsonrd *r, const struct jsfilter *f,
+                                    const volatile sig_atomic_t *stop);
+/* Rows the filter passed over so far. */
+KQL_INTERNAL uint64_t jsonrd_skipped(const jsonrd *r);
 /* Parse the text of a row that jsonrd_next_row() returned (or a copy of it) exactly as
 ** jsonrd_next() would have: 1 and '*obj' (owned by 'r', valid until the next call of this
 ** function), or -1 with the same error as jsonrd_next() (and the reader fails from then on). */

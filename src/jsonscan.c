@@ -898,3 +898,187 @@ void jscan_free(jscan *s) {
   free(s->out.p);
   free(s);
 }
+
+/* ------------------------------------------------------------------------------------ */
+/* The raw-text filter (jsonscan.h)                                                      */
+/* ------------------------------------------------------------------------------------ */
+
+struct jsfilter {
+  int n;           /* literals, longest first (the longest is likely the rarest) */
+  jscan_lit *lits; /* their bytes, lower-cased when icase */
+  bool avx2;       /* the CPU has AVX2 (KQL_NO_AVX2=1: as if not) */
+};
+
+static inline unsigned char fold(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
+}
+
+/* Is 'p' ('n' bytes) a case-folded part of 'w' (lower case)? */
+static bool part_of(const char *p, size_t n, const char *w) {
+  size_t wn = strlen(w);
+  for (size_t i = 0; i + n <= wn; i++) {
+    size_t k = 0;
+    while (k < n && fold((unsigned char)p[k]) == (unsigned char)w[i + k]) k++;
+    if (k == n) return true;
+  }
+  return false;
+}
+
+bool jscan_lit_ok(const char *p, size_t n) {
+  if (n == 0) return false;
+  bool numeric = true; /* only what a formatted number is made of */
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (c < 0x20 || c > 0x7E || strchr("\"\\/,:[]{}", c)) return false;
+    if (!is_digit((char)c) && !strchr(".eE+-", c)) numeric = false;
+  }
+  return !numeric && !part_of(p, n, "-infinity") && !part_of(p, n, "nan") &&
+         !part_of(p, n, "null");
+}
+
+jsfilter *jsfilter_new(arena *a, int n, const jscan_lit *lits) {
+  jsfilter *f = arena_alloc(a, sizeof *f);
+#if defined(__GNUC__) && defined(__x86_64__)
+  const char *no = getenv("KQL_NO_AVX2");
+  f->avx2 = __builtin_cpu_supports("avx2") && !(no && strcmp(no, "1") == 0);
+#endif
+  f->lits = arena_alloc(a, (n > 0 ? (size_t)n : 1) * sizeof *f->lits);
+  for (int i = 0; i < n; i++) {
+    char *b = arena_alloc(a, lits[i].n);
+    for (size_t k = 0; k < lits[i].n; k++)
+      b[k] = lits[i].icase ? (char)fold((unsigned char)lits[i].p[k]) : lits[i].p[k];
+    jscan_lit l = {b, lits[i].n, lits[i].icase};
+    int j = f->n++; /* insertion sort: longest first */
+    while (j > 0 && f->lits[j - 1].n < l.n) {
+      f->lits[j] = f->lits[j - 1];
+      j--;
+    }
+    f->lits[j] = l;
+  }
+  return f;
+}
+
+/* Does literal 'l' start at 'p' (its bytes are there)? */
+static inline bool lit_at(const jscan_lit *l, const char *p) {
+  if (!l->icase) return memcmp(p, l->p, l->n) == 0;
+  for (size_t i = 0; i < l->n; i++)
+    if (fold((unsigned char)p[i]) != (unsigned char)l->p[i]) return false;
+  return true;
+}
+
+/* Is the backslash at 'q' (followed by 'u', after the row's start 'b') an escape, not the
+** second half of an escaped backslash ("C:\\users")?  It is when the run of backslashes it
+** ends is of odd length. */
+static inline bool real_u(const char *b, const char *q) {
+  size_t run = 1;
+  while (q - run >= b && q[-(ptrdiff_t)run] == '\\') run++;
+  return run & 1;
+}
+
+/* The verdict on one block at 'p' of the row starting at 'b', from its bit masks: 'ctl'
+** (control bytes), 'bu' (a backslash before a 'u'), 'm' (the first and the last byte of
+** literal 'l' where they would be).  1: 'l' is there; 2: a hazard: a control byte or a '\u'
+** escape could hide it, the row is read; 0: neither. */
+static inline int block(const jscan_lit *l, const char *b, const char *p, uint32_t ctl,
+                        uint32_t bu, uint32_t m) {
+  if (ctl) return 2;
+  for (; bu; bu &= bu - 1)
+    if (real_u(b, p + __builtin_ctz(bu))) return 2;
+  for (; m; m &= m - 1)
+    if (lit_at(l, p + __builtin_ctz(m))) return 1;
+  return 0;
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_AVX2 1
+/* look() 32 bytes at a time with AVX2: the verdict, or 0 with '*pp' where the rest (fewer
+** than 'reach' bytes before 'e') starts. */
+__attribute__((target("avx2"))) static int look_avx2(const jscan_lit *l, const char *b,
+                                                     const char **pp, const char *e) {
+  size_t n = l->n;
+  const char *p = *pp;
+  unsigned char f0 = (unsigned char)l->p[0], f1 = (unsigned char)l->p[n - 1];
+  bool a0 = l->icase && f0 >= 'a' && f0 <= 'z', a1 = l->icase && f1 >= 'a' && f1 <= 'z';
+  const __m256i c0 = _mm256_set1_epi8((char)f0), c1 = _mm256_set1_epi8((char)f1);
+  const __m256i o0 = _mm256_set1_epi8(a0 ? 0x20 : 0), o1 = _mm256_set1_epi8(a1 ? 0x20 : 0);
+  const __m256i bs = _mm256_set1_epi8('\\'), u = _mm256_set1_epi8('u');
+  const __m256i ctl = _mm256_set1_epi8(0x1F);
+  size_t reach = (n > 2 ? n - 1 : 1) + 32;
+  while ((size_t)(e - p) >= reach) {
+    __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
+    __m256i xl = _mm256_loadu_si256((const __m256i *)(const void *)(p + n - 1));
+    __m256i hc = _mm256_cmpeq_epi8(_mm256_min_epu8(x0, ctl), x0);
+    __m256i hu = _mm256_and_si256(_mm256_cmpeq_epi8(x0, bs), _mm256_cmpeq_epi8(x1, u));
+    __m256i m = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(x0, o0), c0),
+                                 _mm256_cmpeq_epi8(_mm256_or_si256(xl, o1), c1));
+    uint32_t any = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(hc, hu), m));
+    if (any) {
+      int r = block(l, b, p, (uint32_t)_mm256_movemask_epi8(hc),
+                    (uint32_t)_mm256_movemask_epi8(hu), (uint32_t)_mm256_movemask_epi8(m));
+      if (r) return r;
+    }
+    p += 32;
+  }
+  *pp = p;
+  return 0;
+}
+#endif
+
+/* Look for 'l' in [p, e), the row starting at 'p': 1 found, 2 a hazard met (the row must be
+** read), 0 neither in the whole text.  'avx2': the CPU has it. */
+static int look(const jscan_lit *l, const char *p, const char *e, bool avx2) {
+  const char *b = p;
+  size_t n = l->n;
+#ifdef HAVE_AVX2
+  if (avx2) {
+    int r = look_avx2(l, b, &p, e);
+    if (r) return r;
+  }
+#else
+  (void)avx2;
+#endif
+#ifdef HAVE_SSE2
+  unsigned char f0 = (unsigned char)l->p[0], f1 = (unsigned char)l->p[n - 1];
+  bool a0 = l->icase && f0 >= 'a' && f0 <= 'z', a1 = l->icase && f1 >= 'a' && f1 <= 'z';
+  const __m128i c0 = _mm_set1_epi8((char)f0), c1 = _mm_set1_epi8((char)f1);
+  const __m128i o0 = _mm_set1_epi8(a0 ? 0x20 : 0), o1 = _mm_set1_epi8(a1 ? 0x20 : 0);
+  const __m128i bs = _mm_set1_epi8('\\'), u = _mm_set1_epi8('u'), ctl = _mm_set1_epi8(0x1F);
+  size_t reach = (n > 2 ? n - 1 : 1) + 16; /* bytes each step reads */
+  while ((size_t)(e - p) >= reach) {
+    __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+    __m128i xl = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 1));
+    __m128i hc = _mm_cmpeq_epi8(_mm_min_epu8(x0, ctl), x0);
+    __m128i hu = _mm_and_si128(_mm_cmpeq_epi8(x0, bs), _mm_cmpeq_epi8(x1, u));
+    __m128i m = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(x0, o0), c0),
+                              _mm_cmpeq_epi8(_mm_or_si128(xl, o1), c1));
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(hc, hu), m))) {
+      int r = block(l, b, p, (uint32_t)_mm_movemask_epi8(hc), (uint32_t)_mm_movemask_epi8(hu),
+                    (uint32_t)_mm_movemask_epi8(m));
+      if (r) return r;
+    }
+    p += 16;
+  }
+#endif
+  for (; p < e; p++) {
+    if ((unsigned char)*p < 0x20) return 2;
+    if (*p == '\\' && p + 1 < e && p[1] == 'u' && real_u(b, p)) return 2;
+    if ((size_t)(e - p) >= n && lit_at(l, p)) return 1;
+  }
+  return 0;
+}
+
+bool jsfilter_rules_out(const jsfilter *f, const char *p, size_t n, bool arrays) {
+  const char *e = p + n;
+  p = blanks(p, e);
+  while (e > p && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\t')) e--;
+  if (e - p < 2 || *p != (arrays ? '[' : '{') || e[-1] != (arrays ? ']' : '}')) return false;
+  for (int i = 0; i < f->n; i++) {
+    int r = look(&f->lits[i], p, e, f->avx2);
+    if (r == 0) return true;
+    if (r == 2) return false;
+  }
+  return false;
+}

@@ -39,4 +39,34 @@ KQL_INTERNAL void jscan_set_columns(jscan *s, char *const *cols, int ncols);
 ** hold garbage and 'out' is undefined. */
 KQL_INTERNAL bool jscan_row(jscan *s, const char *p, size_t n, arena *a, kql_value *out);
 
+/* ---- The raw-text filter: rows a where above the scan cannot keep, ruled out unread ----
+** A where that needs a string column to hold a literal (has, contains, startswith, ==, =~ and
+** their _cs forms, joined by 'and') can only keep a row whose text holds the literal's bytes
+** (ASCII case folded for the case-insensitive forms), provided the literal is one the JSON
+** text cannot hide (jscan_lit_ok) and the row has no '\u' escape and no control byte.  Such
+** rows take the full path; so does one not framed as a row ('{'..'}', or '['..']' for the
+** arrays of a Log Analytics export), which the full path reports as malformed.  A row ruled
+** out is not converted, so a value in it that does not fit its column is not counted. */
+
+/* One literal (the caller keeps its bytes) and whether case is folded. */
+typedef struct jscan_lit {
+  const char *p; /* bytes */
+  size_t n;      /* length (> 0) */
+  bool icase;    /* ASCII case folded (has, contains, =~ ...), else exact (_cs, ==) */
+} jscan_lit;
+
+typedef struct jsfilter jsfilter;
+
+/* Can the literal [p, p+n) be looked for in the raw text of rows?  Its bytes must be printable
+** ASCII other than '"', '\\', '/', ',', ':' and brackets (bytes that JSON escapes or that a
+** printed object may regroup), and it must not be what a number turns into (only digits,
+** '.', 'e', '+', '-', or a part of "-Infinity", "NaN", "null"). */
+KQL_INTERNAL bool jscan_lit_ok(const char *p, size_t n);
+/* A filter needing every one of the 'n' literals 'lits' (each jscan_lit_ok), copied with it
+** into arena 'a'. */
+KQL_INTERNAL jsfilter *jsfilter_new(arena *a, int n, const jscan_lit *lits);
+/* Is row text [p, p+n) certain to fail the filter?  'arrays': rows are arrays of values.
+** Thread-safe (the filter is not changed). */
+KQL_INTERNAL bool jsfilter_rules_out(const jsfilter *f, const char *p, size_t n, bool arrays);
+
 #endif /* KQL_JSONSCAN_H */

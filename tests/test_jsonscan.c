@@ -1064,6 +1064,231 @@ START_TEST(threaded_scan_gives_what_the_cjson_scan_gives) {
 }
 END_TEST
 
+/* ---- the raw-text filter (jsfilter) -------------------------------------------------- */
+
+START_TEST(raw_filter_takes_only_literals_the_text_cannot_hide) {
+  static const struct {
+    const char *lit;
+    bool ok;
+  } cases[] = {
+      {"GlavSoft", true}, {"TightVNC", true}, {"Tight VNC", true}, {"x1", true},
+      {"cmd.exe", true},  {"a-b_c", true},    {"q", true},         {"E1x", true},
+      {"", false},                 /* matches everything */
+      {"a/b", false},              /* '/' may be written \/ */
+      {"a\"b", false},             /* escaped in JSON text */
+      {"a\\b", false},             /* escaped in JSON text */
+      {"a,b", false},              /* a printed array or object regroups around , : [ ] { } */
+      {"a:b", false},      {"[a", false},       {"}", false},
+      {"123", false},              /* what a number turns into */
+      {"1e5", false},      {"-1.5E+3", false}, {"e", false},
+      {"inf", false},              /* a part of Infinity, NaN or null */
+      {"Infinity", false}, {"NAN", false},     {"ull", false},
+      {"-Infinity", false}, {"-inf", false},  /* a number past the range of a double */
+      {"\xc3\xa9t\xc3\xa9", false}, /* not ASCII: case folding is not ASCII's */
+      {"a\tb", false},             /* a control byte */
+  };
+  for (size_t i = 0; i < KQL_ARRAY_LEN(cases); i++)
+    ck_assert_msg(jscan_lit_ok(cases[i].lit, strlen(cases[i].lit)) == cases[i].ok, "'%s'",
+                  cases[i].lit);
+}
+END_TEST
+
+/* Does the filter of the one literal 'lit' rule out row 'row'? */
+static bool ruled_out(const char *row, bool arrays, const char *lit, bool icase) {
+  arena *a = arena_new();
+  jscan_lit l = {lit, strlen(lit), icase};
+  jsfilter *f = jsfilter_new(a, 1, &l);
+  bool out = jsfilter_rules_out(f, row, strlen(row), arrays);
+  arena_free(a);
+  return out;
+}
+
+static const struct {
+  const char *row;
+  bool arrays;      /* rows are arrays of values */
+  const char *lit;
+  bool icase;
+  bool out;         /* the filter rules the row out */
+} filter_rows[] = {
+    {"{\"c\":\"GlavSoft\"}", false, "GlavSoft", true, false},
+    {"{\"c\":\"glavsoft\"}", false, "GLAVSOFT", true, false},
+    {"{\"c\":\"glavsoft\"}", false, "GlavSoft", false, true},  /* _cs: case matters */
+    {"{\"c\":\"GlavSoft\"}", false, "GlavSoft", false, false},
+    {"{\"c\":\"Microsoft\"}", false, "GlavSoft", true, true},
+    {"  {\"c\":\"Microsoft\"} \r", false, "GlavSoft", true, true}, /* blanks around */
+    {"{\"c\":\"Glav\\u0053oft\"}", false, "GlavSoft", true, false}, /* \u hides the term */
+    {"{\"c\":\"Glav\\u0073oft\"}", false, "xyz", true, false},     /* any \u: read it */
+    {"{\"c\":\"C:\\\\users\\\\x\"}", false, "GlavSoft", true, true}, /* \\ then u: no escape */
+    {"{\"c\":\"C:\\\\\\u0041\"}", false, "GlavSoft", true, false},   /* \\ then \u0041 */
+    {"{\"c\":\"a\\\\\\\\u\"}", false, "GlavSoft", true, true},       /* \\\\ then u */
+    {"{\"c\":\"a\tb\"}", false, "GlavSoft", true, false},            /* a raw control byte */
+    {"{\"c\":\"a\\tb\"}", false, "GlavSoft", true, true},            /* an escape is fine */
+    {"{\"c\":\"GlavSoft\"", false, "xyz", true, false},  /* not framed: the full path words it */
+    {"\"c\":\"x\"}", false, "xyz", true, false},
+    {"[\"x\",\"y\"]", false, "xyz", true, false},         /* an array where objects are read */
+    {"[\"x\",\"y\"]", true, "xyz", true, true},           /* a Log Analytics row */
+    {"{\"c\":\"x\"}", true, "xyz", true, false},
+    {"{}", false, "xyz", true, true},
+    {"", false, "xyz", true, false},
+    {"{\"c\":{\"d\":\"GlavSoft\"}}", false, "glavsoft", true, false},
+    {"{\"GlavSoft\":1}", false, "glavsoft", true, false}, /* a key holds it: read the row */
+};
+
+START_TEST(raw_filter_hand_written_rows) {
+  int i = _i;
+  ck_assert_msg(ruled_out(filter_rows[i].row, filter_rows[i].arrays, filter_rows[i].lit,
+                          filter_rows[i].icase) == filter_rows[i].out,
+                "row %d: %s", i, filter_rows[i].row);
+}
+END_TEST
+
+/* A literal, a '\u' escape and an escaped backslash before 'u' at every offset of long rows,
+** both with AVX2 and without: what crosses a 16- or 32-byte block is found as well. */
+START_TEST(raw_filter_finds_terms_at_every_offset) {
+  for (int avx = 0; avx < 2; avx++) {
+    if (!avx) setenv("KQL_NO_AVX2", "1", 1);
+    arena *a = arena_new();
+    jscan_lit lits[2] = {{"TightVNC", 8, true}, {"GlavSoft", 8, false}};
+    jsfilter *f = jsfilter_new(a, 2, lits);
+    jsfilter *one = jsfilter_new(a, 1, lits);
+    unsetenv("KQL_NO_AVX2");
+    for (int off = 0; off < 100; off++) {
+      for (int len = 0; len < 80; len += 7) {
+        char row[512];
+        char pad[128];
+        memset(pad, 'x', sizeof pad);
+        /* the term at 'off', 'len' bytes of text after it */
+        int n = snprintf(row, sizeof row, "{\"c\":\"%.*s%s%.*s\"}", off, pad, "tIGHTvnc", len, pad);
+        ck_assert(!jsfilter_rules_out(one, row, (size_t)n, false));
+        ck_assert(jsfilter_rules_out(f, row, (size_t)n, false)); /* no "GlavSoft" */
+        n = snprintf(row, sizeof row, "{\"c\":\"%.*s%s%.*s\"}", off, pad, "TightVN", len, pad);
+        ck_assert(jsfilter_rules_out(one, row, (size_t)n, false));
+        n = snprintf(row, sizeof row, "{\"c\":\"%.*s\\u0041%.*s\"}", off, pad, len, pad);
+        ck_assert_msg(!jsfilter_rules_out(one, row, (size_t)n, false), "%s", row);
+        n = snprintf(row, sizeof row, "{\"c\":\"%.*s\\\\u0041%.*s\"}", off, pad, len, pad);
+        ck_assert_msg(jsfilter_rules_out(one, row, (size_t)n, false), "%s", row);
+        n = snprintf(row, sizeof row, "{\"c\":\"%.*s\x01%.*s\"}", off, pad, len, pad);
+        ck_assert(!jsfilter_rules_out(one, row, (size_t)n, false));
+        n = snprintf(row, sizeof row, "{\"c\":\"%.*sTightVNC%.*sGlavSoft\"}", off, pad, len, pad);
+        ck_assert(!jsfilter_rules_out(f, row, (size_t)n, false));
+      }
+    }
+    arena_free(a);
+  }
+}
+END_TEST
+
+/* The soundness of the filter against the cJSON path: a row whose string column holds the
+** literal (as json_to_value makes it, from strings, numbers, objects ...) is never ruled
+** out.  Literals are pieces of the row's values, their case changed for the icase ones. */
+START_TEST(raw_filter_never_rules_out_a_row_holding_the_literal) {
+  jsonrd *r = oracle_reader();
+  rng g = {0x5851F42D4C957F2DULL + (uint64_t)_i};
+  wantset w;
+  make_wantset(&w, 0);
+  for (int k = 0; k < NW; k++) w.types[k] = KQL_T_STRING;
+  long tried = 0, out = 0;
+  for (int i = 0; i < 3000; i++) {
+    tbuf b = {0};
+    gen_row(&g, &b, pick(&g, 2));
+    arena *a = arena_new();
+    kql_value v[NW];
+    if (oracle(r, b.p, b.n, &w, a, v) != OR_ERROR) {
+      for (int k = 0; k < NW; k++) {
+        if (v[k].isnull || v[k].u.s.n == 0) continue;
+        for (int t = 0; t < 4; t++) {
+          size_t at = pick(&g, (unsigned)v[k].u.s.n), n = 1 + pick(&g, 12);
+          if (at + n > v[k].u.s.n) n = v[k].u.s.n - at;
+          char lit[16];
+          memcpy(lit, v[k].u.s.p + at, n);
+          bool icase = pick(&g, 2);
+          for (size_t c = 0; icase && c < n; c++)
+            if (pick(&g, 2) && ((lit[c] | 0x20) >= 'a' && (lit[c] | 0x20) <= 'z')) lit[c] ^= 0x20;
+          if (!jscan_lit_ok(lit, n)) continue;
+          jscan_lit l = {lit, n, icase};
+          arena *fa = arena_new();
+          if (pick(&g, 2)) setenv("KQL_NO_AVX2", "1", 1);
+          jsfilter *f = jsfilter_new(fa, 1, &l);
+          unsetenv("KQL_NO_AVX2");
+          tried++;
+          bool o = jsfilter_rules_out(f, b.p, b.n, false);
+          ck_assert_msg(!o, "ruled out a row whose column '%s' holds '%.*s': %.*s", w.names[k],
+                        (int)n, lit, (int)(b.n > 500 ? 500 : b.n), b.p);
+          arena_free(fa);
+        }
+      }
+      /* and a literal no value holds: ruled out unless the text could hide it */
+      jscan_lit l = {"zq9Wv", 5, true};
+      arena *fa = arena_new();
+      out += jsfilter_rules_out(jsfilter_new(fa, 1, &l), b.p, b.n, false);
+      arena_free(fa);
+    }
+    arena_free(a);
+    free(b.p);
+  }
+  ck_assert_int_gt(tried, 1000);
+  ck_assert_int_gt(out, 100); /* the filter does rule rows out */
+  jsonrd_close(r);
+}
+END_TEST
+
+/* Queries the filter applies to give the rows they give without it (KQL_RAWFILTER=0), over
+** files of generated rows (no malformed row: one the filter passes over is not reported,
+** and values that do not fit are counted only in the rows read, so warnings are not
+** compared). */
+static void strip_warning(char *s) {
+  char *w = strstr(s, "\nwarning ");
+  if (w) *w = '\0';
+}
+
+START_TEST(raw_filter_gives_the_rows_of_the_full_scan) {
+  snprintf(edir, sizeof edir, "/tmp/kql-rawfilter-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(edir));
+  char path[512];
+  snprintf(path, sizeof path, "%s/schemas", edir);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/schemas/T.json", edir);
+  FILE *f = fopen(path, "w");
+  fputs("{\"T\": {\"s\": \"string\", \"l\": \"long\", \"dyn\": \"dynamic\", \"g\": \"string\", "
+        "\"longer_key_name_past_sixteen\": \"string\"}}",
+        f);
+  fclose(f);
+  rng g = {777 + (uint64_t)_i};
+  snprintf(path, sizeof path, "%s/T.%s", edir, _i % 2 ? "json" : "jsonl");
+  gen_file(&g, path, _i % 2 ? LAY_ARRAY : LAY_LINES, 6000, -1);
+  static const char *const queries[] = {
+      "T | where s has 'word' | count",
+      "T | where s contains 'ab' | project s, l",
+      "T | where s contains_cs 'AB' or g has 'x' | count",
+      "T | where g =~ 'abc' | project g",
+      "T | where 'abc' == s | project s",
+      "T | where s startswith 'w' and g endswith 'd' | count",
+      "T | where s has 'word' | where g hasprefix 'a' and longer_key_name_past_sixteen !has 'q' "
+      "| summarize n = count() by l",
+      "T | where s has 'word' and s matches regex 'w.r' | count", /* regex: no filter */
+      "T | where s has 'null' | count",      /* a literal a number could become: no filter */
+      "T | where dyn has 'word' | count",    /* a dynamic column: no filter */
+  };
+  for (size_t q = 0; q < KQL_ARRAY_LEN(queries); q++) {
+    char *full = run_query(queries[q], "KQL_RAWFILTER=0");
+    char *fast = run_query(queries[q], NULL);
+    char *one = run_query(queries[q], "KQL_SCAN_THREADS=1");
+    strip_warning(full);
+    strip_warning(fast);
+    strip_warning(one);
+    ck_assert_msg(strstr(full, "status 0") != NULL, "%s: %s", queries[q], full);
+    ck_assert_str_eq(full, fast);
+    ck_assert_str_eq(full, one);
+    free(full);
+    free(fast);
+    free(one);
+  }
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", edir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *jsonscan_suite(void) {
   Suite *s = suite_create("jsonscan");
   struct {
@@ -1084,6 +1309,14 @@ Suite *jsonscan_suite(void) {
        every_json_file_of_the_project_reads_the_same, 0},
       {"threaded_scan_gives_what_the_cjson_scan_gives",
        threaded_scan_gives_what_the_cjson_scan_gives, 4},
+      {"raw_filter_takes_only_literals_the_text_cannot_hide",
+       raw_filter_takes_only_literals_the_text_cannot_hide, 0},
+      {"raw_filter_hand_written_rows", raw_filter_hand_written_rows,
+       (int)KQL_ARRAY_LEN(filter_rows)},
+      {"raw_filter_finds_terms_at_every_offset", raw_filter_finds_terms_at_every_offset, 0},
+      {"raw_filter_never_rules_out_a_row_holding_the_literal",
+       raw_filter_never_rules_out_a_row_holding_the_literal, 4},
+      {"raw_filter_gives_the_rows_of_the_full_scan", raw_filter_gives_the_rows_of_the_full_scan, 2},
   };
   for (size_t i = 0; i < KQL_ARRAY_LEN(cases); i++) {
     TCase *tc = tcase_create(cases[i].name);

@@ -639,5 +639,6 @@ op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d) {
     if (o || !stream) return o;
   }
   scan_op *s = stream_open(x, n, sc->used, d);
+  if (s && x->rawf_table == n) jsonrd_set_filter(s->rd, x->rawf, x->cancel); /* rawfilter.h */
   return s ? &s->base : NULL;
 }

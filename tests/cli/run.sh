@@ -431,7 +431,17 @@ mkdir -p "$TMP/baddata"
 printf '%s\n%s\n' '{"DeviceId": "a", "ReportId": 1}' '{"a": 2,, "b": 3}' >"$TMP/baddata/DeviceProcessEvents.jsonl"
 
 begin "malformed JSON in a --data folder exits 2 with file:line:col"
+kql run -e 'DeviceProcessEvents | summarize count()' --data "$TMP/baddata" --now "$NOW"
+want_rc 2; want_no_rows
+want_err_has "$TMP/baddata/DeviceProcessEvents.jsonl:2:9: error"
+end
+
+# The rule's 'has' terms let the scan pass over rows whose text cannot hold them, unparsed
+# (src/rawfilter.c): the bad row, which holds neither, is not read; --strict reads every row.
+begin "malformed JSON in a row the rule's terms rule out is not read; --strict reads it"
 kql run "$RULE" --data "$TMP/baddata" --now "$NOW"
+want_rc 0
+kql run "$RULE" --data "$TMP/baddata" --now "$NOW" --strict
 want_rc 2; want_no_rows
 want_err_has "$TMP/baddata/DeviceProcessEvents.jsonl:2:9: error"
 end

@@ -22,6 +22,7 @@ static const char *const queries[] = {
     "T | summarize count() by tostring(Name)",
     "T | extend s = tostring(pack_all()) | project s",
     "T | project Name, N, When, D | sort by N",
+    "T | where Name has 'ab' and Name !contains 'q' | project Name, N", /* the raw-text filter */
 };
 
 static const char schema[] =
