@@ -934,6 +934,7 @@ static bool expand_percentiles(binder *b, ast_list *l, int i) {
 /* Bind the by-keys or aggregates of summarize, one list, into 'out'. */
 static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out, int *ncol,
                              bool aggs) {
+  int star_lo[16], star_hi[16], nstar = 0; /* the columns each arg_max(x, ...) returns */
   for (int i = 0; i < l->n; i++) {
     ast *it = l->v[i];
     ast *e = it->kind == AST_ASSIGN ? it->a : it;
@@ -962,7 +963,9 @@ static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out
           as->a = e;
           it = l->v[i] = as;
         }
+        int lo = out->n;
         if (!bind_argmax(b, it, e, in, out, out->n)) return false;
+        if (nstar < (int)KQL_ARRAY_LEN(star_lo)) star_lo[nstar] = lo + 1, star_hi[nstar++] = out->n;
         continue;
       }
       if (it->kind == AST_ASSIGN && it->by.n > 1) {
@@ -974,7 +977,16 @@ static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out
     bool ok = bind_expr(b, e, in);
     b->in_summarize = false;
     if (!ok) return false;
-    const char *name = item_name(b, it, out, NULL, ncol);
+    const char *name = NULL;
+    if (it->kind == AST_ASSIGN) { /* a name an earlier arg_max(x, ...) returns: this one is name1 */
+      int at = rel_find(out, it->name);
+      for (int k = 0; k < nstar && at >= 0 && !name; k++)
+        if (at >= star_lo[k] && at < star_hi[k]) {
+          name = it->name;
+          for (int j = 1; rel_find(out, name) >= 0; j++) name = arena_printf(b->a, "%s%d", it->name, j);
+        }
+    }
+    if (!name) name = item_name(b, it, out, NULL, ncol);
     if (!name) return false;
     if (it->kind != AST_ASSIGN) {
       it = ast_new(b->a, AST_ASSIGN, e->span);
