@@ -190,7 +190,11 @@ int lex_word(kql_lexer *lx, const char *s, size_t n, int *op) {
     peek(lx, lx->off, &c1, &c2);
     for (size_t k = 0; k < KQL_ARRAY_LEN(source_ops); k++)
       if (strlen(source_ops[k].word) == n && memcmp(source_ops[k].word, s, n) == 0 &&
-          !(source_ops[k].tok == TOK_RANGE && c1 == '(')) {
+          !(source_ops[k].tok == TOK_RANGE && c1 == '(') &&
+          /* 'alias database x = ...' only; find/search followed by what follows a name are
+          ** names: strcat(alias, "@"), extend search = 1 */
+          !(source_ops[k].tok == TOK_ALIAS && !next_word_is(lx, lx->off, "database")) &&
+          !((source_ops[k].tok == TOK_FIND || source_ops[k].tok == TOK_SEARCH) && c1 && strchr(",);.=[]", c1))) {
         if (source_ops[k].tok == TOK_RANGE) lx->range = true;
         return source_ops[k].tok;
       }
