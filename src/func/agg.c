@@ -32,7 +32,8 @@ kql_type ty_avg(ast **a, int n, const char **e) {
 }
 
 /* count() counts rows; count(x), the legacy form the summarize reference still shows,
-** counts the rows where a bool x is true or another x is not null. */
+** counts the rows where a bool x is true, and every row for another x, null or not (the
+** reference's summarize example: count(y) over a null and a 5 is 2). */
 kql_type ty_count(ast **a, int n, const char **e) {
   (void)a, (void)n, (void)e;
   return KQL_T_LONG;
@@ -48,7 +49,7 @@ kql_type ty_minmax(ast **a, int n, const char **e) {
 
 void a_count_step(fn_ctx *c, void *st, const kql_value *a, int n) {
   (void)c;
-  if (n == 1 && (a[0].isnull || (a[0].type == KQL_T_BOOL && !a[0].u.b))) return;
+  if (n == 1 && a[0].type == KQL_T_BOOL && (a[0].isnull || !a[0].u.b)) return;
   ((count_state *)st)->n++;
 }
 
