@@ -191,9 +191,10 @@ int lex_word(kql_lexer *lx, const char *s, size_t n, int *op) {
     for (size_t k = 0; k < KQL_ARRAY_LEN(source_ops); k++)
       if (strlen(source_ops[k].word) == n && memcmp(source_ops[k].word, s, n) == 0 &&
           !(source_ops[k].tok == TOK_RANGE && c1 == '(') &&
-          /* 'alias database x = ...' only; find/search followed by what follows a name are
+          /* 'alias <word>' starting a statement only; find/search followed by what follows a name are
           ** names: strcat(alias, "@"), extend search = 1 */
-          !(source_ops[k].tok == TOK_ALIAS && !next_word_is(lx, lx->off, "database")) &&
+          !(source_ops[k].tok == TOK_ALIAS &&
+            !((lx->prev == 0 || lx->prev == TOK_SEMI) && isalpha((unsigned char)c1))) &&
           !((source_ops[k].tok == TOK_FIND || source_ops[k].tok == TOK_SEARCH) && c1 && strchr(",);.=[]", c1))) {
         if (source_ops[k].tok == TOK_RANGE) lx->range = true;
         return source_ops[k].tok;
