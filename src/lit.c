@@ -178,12 +178,22 @@ typedef struct dt_parts {
   int weekday;       /* 0 (Sunday)..6 as written, or -1 when none was */
 } dt_parts;
 
-/* Read "HH:MM[:SS[.fffffff]]" from 'c' into 'dt'; return false when it is not there. */
+/* Read "HH:MM[:SS[.fffffff]][ AM| PM]" from 'c' into 'dt'; return false when it is not
+** there.  With AM or PM (any case, as .NET reads "8:00:00 AM") the hour is 1..12. */
 static bool clock_time(cursor *c, dt_parts *dt) {
   if (!digits(c, 1, 2, &dt->hour) || !eat(c, ':') || !digits(c, 2, 2, &dt->minute)) return false;
   if (eat(c, ':')) {
     if (!digits(c, 2, 2, &dt->second)) return false;
     if (eat(c, '.') && !fraction(c, &dt->frac)) return false;
+  }
+  cursor m = *c;
+  eat_blanks(&m);
+  char a = lower(peek(&m));
+  if ((a == 'a' || a == 'p') && m.e - m.p >= 2 && lower(m.p[1]) == 'm' &&
+      (m.e - m.p == 2 || !((m.p[2] | 0x20) >= 'a' && (m.p[2] | 0x20) <= 'z'))) {
+    if (dt->hour < 1 || dt->hour > 12) return false;
+    dt->hour = dt->hour % 12 + (a == 'p' ? 12 : 0);
+    c->p = m.p + 2;
   }
   return dt->hour <= 23 && dt->minute <= 59 && dt->second <= 59;
 }
@@ -292,6 +302,14 @@ int lit_parse_datetime(const char *s, size_t n, int64_t *ticks) {
               dt.second * TICKS_SEC + dt.frac - dt.offset * TICKS_MIN;
   if (t < 0 || t > TICKS_MAX) return -1;
   *ticks = t;
+  return 0;
+}
+
+int lit_parse_time_of_day(const char *s, size_t n, int64_t *ticks) {
+  cursor c = trimmed(s, n);
+  dt_parts dt = {0, 0, 0, 0, 0, 0, 0, 0, -1};
+  if (!clock_time(&c, &dt) || c.p != c.e) return -1;
+  *ticks = dt.hour * TICKS_HOUR + dt.minute * TICKS_MIN + dt.second * TICKS_SEC + dt.frac;
   return 0;
 }
 

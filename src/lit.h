@@ -21,6 +21,11 @@ KQL_INTERNAL int lit_parse_datetime(const char *s, size_t n, int64_t *ticks);
 ** commas) that only the literal takes.  Returns 0 and sets '*ticks', or -1. */
 KQL_INTERNAL int lit_parse_datetime_literal(const char *s, size_t n, int64_t *ticks);
 
+/* Parse a time of day alone, "H:MM[:SS[.fffffff]][ AM| PM]" ("8:00:00 AM"), which Kusto's
+** datetime("...") takes as that time today.  Returns 0 and sets '*ticks' to the ticks since
+** midnight, or -1. */
+KQL_INTERNAL int lit_parse_time_of_day(const char *s, size_t n, int64_t *ticks);
+
 /* Parse a timespan: Kusto's literal forms "5d", "3h", "30m", "10s", "100ms", "10microsecond",
 ** "1tick", "1.5h", "2days", "1hour"... (the unit words of the KQL reference), and the
 ** constant forms used by time() and totimespan(): "1.02:03:04.5", "02:03", "02:03:04",

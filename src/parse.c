@@ -440,7 +440,14 @@ ast *parse_typed_lit(kql_parser *p, kql_span sp) {
   switch ((kql_type)t) {
   case KQL_T_DATETIME: {
     int64_t ticks;
-    if (lit_parse_datetime_literal(in, n, &ticks) != 0) return lit_error(p, sp, "datetime literal");
+    if (lit_parse_datetime_literal(in, n, &ticks) != 0) {
+      if (lit_parse_time_of_day(in, n, &ticks) != 0) return lit_error(p, sp, "datetime literal");
+      /* datetime("8:00:00 AM"): that time today, startofday(now()) + 8h */
+      ast_list none = {0}, day = {0};
+      ast_push(p->a, &day, parse_call(p, sp, "now", sp, none));
+      ast *start = parse_call(p, sp, "startofday", sp, day);
+      return parse_binary(p, sp, OP_ADD, start, lit_node(p, sp, val_timespan(ticks)));
+    }
     return lit_node(p, sp, val_datetime(ticks));
   }
   case KQL_T_TIMESPAN: {

@@ -204,6 +204,26 @@ START_TEST(datetime_rejects_malformed_or_out_of_range_text) {
 }
 END_TEST
 
+START_TEST(time_of_day_reads_am_pm_and_rejects_dates) {
+  int64_t t = -42;
+  ck_assert_int_eq(lit_parse_time_of_day(" 8:00:00 AM ", 12, &t), 0);
+  ck_assert_int_eq(t, 8 * TICK_H);
+  ck_assert_int_eq(lit_parse_time_of_day("12:00 am", 8, &t), 0);
+  ck_assert_int_eq(t, 0);
+  ck_assert_int_eq(lit_parse_time_of_day("12:01:02.5PM", 12, &t), 0);
+  ck_assert_int_eq(t, 12 * TICK_H + TICK_M + 2 * TICK_S + TICK_S / 2);
+  ck_assert_int_eq(lit_parse_time_of_day("17:30", 5, &t), 0);
+  ck_assert_int_eq(t, 17 * TICK_H + 30 * TICK_M);
+  t = -42;
+  ck_assert_int_eq(lit_parse_time_of_day("13:00 PM", 8, &t), -1);
+  ck_assert_int_eq(lit_parse_time_of_day("0:00 AM", 7, &t), -1);
+  ck_assert_int_eq(lit_parse_time_of_day("8:00 AMX", 8, &t), -1);
+  ck_assert_int_eq(lit_parse_time_of_day("2026-05-30 08:00", 16, &t), -1);
+  ck_assert_int_eq(lit_parse_time_of_day("", 0, &t), -1);
+  ck_assert_int_eq(t, -42);
+}
+END_TEST
+
 START_TEST(datetime_reads_only_the_n_bytes_given) {
   int64_t t = 0;
   const char *s = "2026-05-30T12:34:56Zgarbage";
@@ -620,6 +640,7 @@ Suite *lit_suite(void) {
       {"unescape_reports_the_offset_of_a_bad_escape",
        unescape_reports_the_offset_of_a_bad_escape, (int)(sizeof unesc_bad / sizeof unesc_bad[0])},
       {"unescape_output_fits_in_n_plus_one_bytes", unescape_output_fits_in_n_plus_one_bytes, 0},
+      {"time_of_day_reads_am_pm_and_rejects_dates", time_of_day_reads_am_pm_and_rejects_dates, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     TCase *tc = tcase_create(cases[i].name);
