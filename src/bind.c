@@ -2614,11 +2614,7 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
     b->window = false;
     find_search_predicate(b->a, &n->a, in, n->flags & (FIND_SEARCH | FIND_CASE_SENSITIVE));
     if (!bind_expr(b, n->a, in)) return NULL;
-    if (b->window) {
-      fail(b, KQL_ERR_UNSUPPORTED, n->a->span, "%s",
-           "row_number(), prev() and next() in where are not supported yet; compute them with extend first");
-      return NULL;
-    }
+    if (b->window) n->flags |= 0x400; /* row_number/prev/next: test over all rows at once */
     if (n->a->type != KQL_T_BOOL && n->a->type != KQL_T_NULL && n->a->type != KQL_T_DYNAMIC) {
       diag_set(b->d, KQL_ERR_TYPE, n->a->span, "where expects a bool predicate, got %s",
                type_name(n->a->type));
