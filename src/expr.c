@@ -34,11 +34,13 @@ static int truth(const kql_value *v) {
 }
 
 static bool is_int(kql_type t) { return t == KQL_T_INT || t == KQL_T_LONG; }
+static bool is_int_like(kql_type t) {
+  return t == KQL_T_INT || t == KQL_T_LONG || t == KQL_T_DATETIME || t == KQL_T_TIMESPAN;
+}
 static bool is_realt(kql_type t) { return t == KQL_T_REAL || t == KQL_T_DECIMAL; }
 
 /* A dynamic scalar as a plain value, so arithmetic and comparison can use it. */
-static kql_value undyn(arena *tmp, kql_value v) {
-  if (v.isnull || v.type != KQL_T_DYNAMIC) return v;
+static kql_value undyn_text(arena *tmp, kql_value v) {
   const char *s = v.u.s.p;
   size_t n = v.u.s.n;
   if (n == 4 && memcmp(s, "null", 4) == 0) return val_null(KQL_T_DYNAMIC);
@@ -58,6 +60,12 @@ static kql_value undyn(arena *tmp, kql_value v) {
   }
   if (n && s[0] == '"') return json_dyn_tostring(tmp, v);
   return v;
+}
+
+/* The common case (not a dynamic) inline: evaluation calls this for every operand. */
+static inline kql_value undyn(arena *tmp, kql_value v) {
+  if (v.isnull || v.type != KQL_T_DYNAMIC) return v;
+  return undyn_text(tmp, v);
 }
 
 static double to_real(const kql_value *v) { return is_realt(v->type) ? v->u.r : (double)v->u.i; }
@@ -192,6 +200,19 @@ static kql_value eval_binary(exec_ctx *x, arena *tmp, const ast *n, const batch 
   }
   expr_eval(x, tmp, n->b, b, row, &r);
   int c;
+  if (!l.isnull && !r.isnull && l.type == r.type && l.type != KQL_T_DYNAMIC && is_int_like(l.type)) {
+    /* fast path: two non-null longs, ints, datetimes or timespans of the same type */
+    int64_t p = l.u.i, q = r.u.i;
+    switch (n->op) {
+    case OP_EQ: return val_bool(p == q);
+    case OP_NE: return val_bool(p != q);
+    case OP_LT: return val_bool(p < q);
+    case OP_LE: return val_bool(p <= q);
+    case OP_GT: return val_bool(p > q);
+    case OP_GE: return val_bool(p >= q);
+    default: break;
+    }
+  }
   switch (n->op) {
   case OP_EQ:
   case OP_NE: {

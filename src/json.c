@@ -710,6 +710,17 @@ size_t json_dyn_elements(arena *a, kql_value d, bool bag_as_array, kql_value **o
 kql_value json_dyn_cast(arena *a, kql_value d, kql_type t) {
   if (t == KQL_T_DYNAMIC) return d;
   if (d.isnull || d.type != KQL_T_DYNAMIC) return val_null(t);
+  if ((t == KQL_T_DATETIME || t == KQL_T_TIMESPAN) && d.u.s.n > 2 && d.u.s.p[0] == '"' &&
+      d.u.s.p[d.u.s.n - 1] == '"' && !memchr(d.u.s.p, '\\', d.u.s.n)) {
+    /* a plain JSON string (mv-expand ... to typeof(datetime) over range()'s arrays): parse
+    ** its text in place, as json_to_value would after a cJSON parse and its mallocs */
+    int64_t ticks;
+    const char *s = d.u.s.p + 1;
+    size_t n = d.u.s.n - 2;
+    int rc = t == KQL_T_DATETIME ? lit_parse_datetime(s, n, &ticks) : lit_parse_timespan(s, n, &ticks);
+    if (rc != 0) return val_null(t);
+    return t == KQL_T_DATETIME ? val_datetime(ticks) : val_timespan(ticks);
+  }
   cJSON *root = cJSON_ParseWithLength(d.u.s.p, d.u.s.n);
   kql_value v = val_null(t);
   if (root && (t == KQL_T_STRING || t == KQL_T_GUID) && !cJSON_IsString(root)) {

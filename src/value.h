@@ -50,33 +50,42 @@ KQL_INTERNAL const char *val_type_name(kql_type t);
 /* The type named 'name' ("long", "double", "date", ...) or -1. */
 KQL_INTERNAL int val_type_from_name(const char *name, size_t n);
 
+/* The constructors assign field by field: an initializer '{t, false, {.i = i}}' made gcc 12
+** clear the struct with 'rep stos' first, the single hottest instruction of an evaluation
+** (range 1..5M | extend a = x * 10 spent a quarter of its time there). */
+static inline kql_value val_make(kql_type t, bool isnull, const char *p, size_t n) {
+  kql_value v;
+  v.type = t;
+  v.isnull = isnull;
+  v.u.s.p = p;
+  v.u.s.n = n;
+  return v;
+}
 static inline kql_value val_null(kql_type t) {
-  kql_value v = {t, true, {0}};
-  if (t == KQL_T_STRING) v.isnull = false, v.u.s.p = "", v.u.s.n = 0;
+  if (t == KQL_T_STRING) return val_make(t, false, "", 0);
+  return val_make(t, true, NULL, 0);
+}
+static inline kql_value val_bool(bool b) {
+  kql_value v = val_make(KQL_T_BOOL, false, NULL, 0);
+  v.u.b = b;
   return v;
 }
-static inline kql_value val_bool(bool b) { kql_value v = {KQL_T_BOOL, false, {.b = b}}; return v; }
-static inline kql_value val_long(int64_t i) { kql_value v = {KQL_T_LONG, false, {.i = i}}; return v; }
-static inline kql_value val_int(int64_t i) { kql_value v = {KQL_T_INT, false, {.i = i}}; return v; }
-static inline kql_value val_real(double r) { kql_value v = {KQL_T_REAL, false, {.r = r}}; return v; }
-static inline kql_value val_datetime(int64_t t) {
-  kql_value v = {KQL_T_DATETIME, false, {.i = t}};
+static inline kql_value val_num64(kql_type t, int64_t i) {
+  kql_value v = val_make(t, false, NULL, 0);
+  v.u.i = i;
   return v;
 }
-static inline kql_value val_timespan(int64_t t) {
-  kql_value v = {KQL_T_TIMESPAN, false, {.i = t}};
+static inline kql_value val_long(int64_t i) { return val_num64(KQL_T_LONG, i); }
+static inline kql_value val_int(int64_t i) { return val_num64(KQL_T_INT, i); }
+static inline kql_value val_real(double r) {
+  kql_value v = val_make(KQL_T_REAL, false, NULL, 0);
+  v.u.r = r;
   return v;
 }
-static inline kql_value val_str(const char *p, size_t n) {
-  kql_value v = {KQL_T_STRING, false, {0}};
-  v.u.s.p = p, v.u.s.n = n;
-  return v;
-}
-static inline kql_value val_strtype(kql_type t, const char *p, size_t n) {
-  kql_value v = {t, false, {0}};
-  v.u.s.p = p, v.u.s.n = n;
-  return v;
-}
+static inline kql_value val_datetime(int64_t t) { return val_num64(KQL_T_DATETIME, t); }
+static inline kql_value val_timespan(int64_t t) { return val_num64(KQL_T_TIMESPAN, t); }
+static inline kql_value val_str(const char *p, size_t n) { return val_make(KQL_T_STRING, false, p, n); }
+static inline kql_value val_strtype(kql_type t, const char *p, size_t n) { return val_make(t, false, p, n); }
 
 /* True for int, long, real, decimal. */
 static inline bool val_is_numeric(kql_type t) {
