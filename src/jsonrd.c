@@ -370,6 +370,75 @@ static inline uint64_t escaped_bits(uint64_t bs, uint64_t *carry) {
 }
 #endif
 
+#ifdef HAVE_AVX2
+/* The 64-byte block loop of scan_value() for CPUs with AVX2, PCLMUL and POPCNT: each block is
+** classified in registers, the in-string mask is one carry-less multiplication, and a block
+** whose closers cannot bring the depth to 0 moves it by popcounts, without visiting each
+** bracket.  From b[*pi] (escaped when 'carry' is 1), at most up to 'n'; stops at the value's
+** end (returns 1, *pi just past it), before a block with a backslash outside a string, or
+** when fewer than 64 bytes are left (returns 0). */
+__attribute__((target("avx2,pclmul,popcnt"))) static int blocks_avx2(const unsigned char *b,
+                                                                    size_t *pi, size_t n,
+                                                                    size_t *pdepth,
+                                                                    int *pinstr, uint64_t carry) {
+  const __m256i cb = _mm256_set1_epi8('\\'), cq = _mm256_set1_epi8('"'),
+                lc = _mm256_set1_epi8('{'), rc = _mm256_set1_epi8('}'),
+                up = _mm256_set1_epi8(0x20);
+  const __m128i ones = _mm_set1_epi8((char)0xFF);
+  size_t i = *pi, depth = *pdepth;
+  int instr = *pinstr, end = 0;
+  for (; n - i >= 64; i += 64) {
+    __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i));
+    __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i + 32));
+    __m256i y0 = _mm256_or_si256(x0, up), y1 = _mm256_or_si256(x1, up);
+#define MASK64(e0, e1)                                                                          \
+  ((uint64_t)(uint32_t)_mm256_movemask_epi8(e0) |                                              \
+   (uint64_t)(uint32_t)_mm256_movemask_epi8(e1) << 32)
+    __m256i b0 = _mm256_cmpeq_epi8(x0, cb), b1 = _mm256_cmpeq_epi8(x1, cb);
+    __m256i o0 = _mm256_cmpeq_epi8(y0, lc), o1 = _mm256_cmpeq_epi8(y1, lc); /* [ { */
+    __m256i c0 = _mm256_cmpeq_epi8(y0, rc), c1 = _mm256_cmpeq_epi8(y1, rc); /* ] } */
+    uint64_t quotes = MASK64(_mm256_cmpeq_epi8(x0, cq), _mm256_cmpeq_epi8(x1, cq));
+    __m256i any = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(b0, b1), _mm256_or_si256(o0, o1)),
+                                  _mm256_or_si256(c0, c1));
+    if (!carry && _mm256_testz_si256(any, any)) { /* only quotes, if any: the string state flips */
+      instr ^= __builtin_popcountll(quotes) & 1;
+      continue;
+    }
+    uint64_t bs = MASK64(b0, b1), op = MASK64(o0, o1), cl = MASK64(c0, c1);
+#undef MASK64
+    uint64_t qr = quotes & ~escaped_bits(bs, &carry);
+    uint64_t in = (uint64_t)_mm_cvtsi128_si64(
+        _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)qr), ones, 0));
+    if (instr) in = ~in;
+    if (bs & ~in) break; /* a backslash outside a string: byte by byte */
+    op &= ~in;
+    cl &= ~in;
+    if (cl == 0 || (size_t)__builtin_popcountll(cl) < depth) {
+      depth += (size_t)__builtin_popcountll(op);
+      depth -= (size_t)__builtin_popcountll(cl);
+    } else {
+      for (uint64_t st = op | cl; st; st &= st - 1) {
+        int j = __builtin_ctzll(st);
+        if (op >> j & 1) {
+          depth++;
+        } else if (--depth == 0) {
+          i += (size_t)j + 1;
+          instr = 0;
+          end = 1;
+          break;
+        }
+      }
+      if (end) break;
+    }
+    instr = (int)(in >> 63);
+  }
+  *pi = i;
+  *pdepth = depth;
+  *pinstr = instr;
+  return end;
+}
+#endif
+
 /* Continue the scan of the value that starts at r->vstart from r->scan: strings (with
 ** their escapes) and brackets are followed, nothing else is checked.  Returns 1 with
 ** r->pos just past the value, or 0 when the buffer ends first.  A '"' in a string ends it
@@ -396,6 +465,7 @@ static int scan_value(jsonrd *r) {
   if (c0 != '"') {
 #ifdef HAVE_AVX2
     bool avx2 = __builtin_cpu_supports("avx2");
+    bool fast = avx2 && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
 #endif
     while (!end && n - i >= 64) {
       uint64_t carry = 0; /* is b[i] escaped?  Only inside a string, after an odd run */
@@ -404,6 +474,13 @@ static int scan_value(jsonrd *r) {
         while (b[i - run - 1] == '\\') run++;
         carry = run % 2;
       }
+#ifdef HAVE_AVX2
+      if (fast) {
+        end = blocks_avx2(b, &i, n, &depth, &instr, carry);
+        if (!end && n - i >= 64) end = scan_bytes(b, &i, i + 64, &depth, &instr);
+        continue;
+      }
+#endif
       for (; n - i >= 64; i += 64) {
         uint64_t bs, quotes, br; /* br: [ { and ] } */
 #ifdef HAVE_AVX2

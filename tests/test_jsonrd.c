@@ -5,6 +5,8 @@
 */
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +325,172 @@ START_TEST(escape_cut_by_a_chunk_boundary_stays_an_escape) {
 }
 END_TEST
 
+/* ---- the row cutter against cJSON on the whole file ----------------------------------- */
+
+/* xorshift64: the same pseudo-random files on every run. */
+static uint64_t rnd(uint64_t *st) {
+  *st ^= *st << 13;
+  *st ^= *st >> 7;
+  *st ^= *st << 17;
+  return *st;
+}
+
+/* Append to 'b' (room enough) a random JSON string: brackets, commas, quotes and runs of
+** backslashes inside it, long enough to cross 64-byte blocks now and then. */
+static char *rnd_string(char *b, uint64_t *st) {
+  static const char *const parts[] = {"{", "}", "[", "]", ",", "\\\"", "\\\\", "\\\\\\\"", "x",
+                                      "C:\\\\Windows\\\\", "},{", "\\n", "\\u00e9", " ", "abc"};
+  *b++ = '"';
+  int n = (int)(rnd(st) % 12);
+  for (int i = 0; i < n; i++) {
+    const char *p = parts[rnd(st) % KQL_ARRAY_LEN(parts)];
+    size_t k = strlen(p);
+    memcpy(b, p, k);
+    b += k;
+  }
+  *b++ = '"';
+  return b;
+}
+
+/* Append a random JSON value of at most 'depth' more levels (objects, arrays, scalars). */
+static char *rnd_value(char *b, uint64_t *st, int depth) {
+  int kind = (int)(rnd(st) % (depth > 0 ? 6 : 4));
+  switch (kind) {
+  case 0: return rnd_string(b, st);
+  case 1: return b + sprintf(b, "%d", (int)(rnd(st) % 2000) - 1000);
+  case 2: return b + sprintf(b, "%s", rnd(st) % 2 ? "true" : "null");
+  case 3: return rnd_string(b, st);
+  case 4: {
+    *b++ = '[';
+    int n = (int)(rnd(st) % 4);
+    for (int i = 0; i < n; i++) {
+      if (i) *b++ = ',';
+      b = rnd_value(b, st, depth - 1);
+    }
+    *b++ = ']';
+    return b;
+  }
+  default: {
+    *b++ = '{';
+    int n = (int)(rnd(st) % 5);
+    for (int i = 0; i < n; i++) {
+      if (i) *b++ = ',';
+      b += sprintf(b, "\"k%d\":", i);
+      b = rnd_value(b, st, depth - 1);
+    }
+    *b++ = '}';
+    return b;
+  }
+  }
+}
+
+/* The layouts of an array's elements the differential test writes. */
+enum { LAY_LINES, LAY_CRLF, LAY_COMMA_FIRST, LAY_PRETTY, LAY_MIXED, LAY_BLANKS, LAY_N };
+
+/* Write a random array of 'rows' row objects in 'layout' (seed 'seed') to a new buffer. */
+static char *rnd_array(uint64_t seed, int layout, int rows, size_t *len) {
+  uint64_t st = seed * 2654435761u + 1;
+  size_t cap = 1 << 16;
+  char *t = malloc(cap), *b = t;
+  b += sprintf(b, layout == LAY_PRETTY ? "[\n  " : "[\n");
+  for (int i = 0; i < rows; i++) {
+    if (cap - (size_t)(b - t) < 1 << 17) { /* room for a pretty-printed row of 32 KiB */
+      size_t used = (size_t)(b - t);
+      t = realloc(t, cap *= 2);
+      b = t + used;
+    }
+    char *row = malloc(1 << 15), *e = row;
+    *e++ = '{';
+    int n = 1 + (int)(rnd(&st) % 6);
+    for (int k = 0; k < n; k++) {
+      if (k) *e++ = ',';
+      e += sprintf(e, "\"c%d\":", k);
+      e = rnd_value(e, &st, 2);
+    }
+    *e++ = '}';
+    *e = '\0';
+    int lay = layout == LAY_MIXED ? (int)(rnd(&st) % LAY_MIXED) : layout;
+    if (lay == LAY_PRETTY) {
+      cJSON *v = cJSON_Parse(row);
+      ck_assert_ptr_nonnull(v);
+      char *pp = cJSON_Print(v);
+      b += sprintf(b, "%s", pp);
+      free(pp);
+      cJSON_Delete(v);
+    } else {
+      b += sprintf(b, "%s", row);
+    }
+    free(row);
+    bool last = i == rows - 1;
+    switch (lay) {
+    case LAY_CRLF: b += sprintf(b, last ? "\r\n" : ",\r\n"); break;
+    case LAY_COMMA_FIRST: b += sprintf(b, last ? "\n" : "\n, "); break;
+    case LAY_PRETTY: b += sprintf(b, last ? "\n" : ",\n  "); break;
+    case LAY_BLANKS: b += sprintf(b, last ? " \n\n" : ",  \n \t\n"); break;
+    default: b += sprintf(b, last ? "\n" : ",\n"); break;
+    }
+  }
+  b += sprintf(b, "]\n");
+  ck_assert_uint_lt((size_t)(b - t), cap);
+  *len = (size_t)(b - t);
+  return t;
+}
+
+/* Read the file 'text' ('n' bytes) with the reader and parse it whole with cJSON: the rows
+** must be the elements, one for one. */
+static void expect_rows_of_cjson(const char *text, size_t n) {
+  char path[64];
+  make_file(path, text, n);
+  char *copy = malloc(n + 1);
+  memcpy(copy, text, n);
+  copy[n] = '\0';
+  cJSON *all = cJSON_ParseWithOpts(copy, NULL, 1);
+  ck_assert_msg(all != NULL && cJSON_IsArray(all), "the generated file is not a JSON array");
+  kql_diag d;
+  jsonrd *r = jsonrd_open(path, &d);
+  ck_assert_ptr_nonnull(r);
+  void *obj;
+  long line;
+  int k, i = 0;
+  const cJSON *el = all->child;
+  while ((k = jsonrd_next(r, &obj, &line, &d)) == 1) {
+    ck_assert_msg(el != NULL, "more rows than elements");
+    char *a = cJSON_PrintUnformatted(obj), *e = cJSON_PrintUnformatted(el);
+    ck_assert_msg(strcmp(a, e) == 0, "row %d: %s, element: %s", i, a, e);
+    free(a);
+    free(e);
+    el = el->next;
+    i++;
+  }
+  ck_assert_msg(k == 0, "error: %s at %ld:%ld", d.msg, d.line, d.col);
+  ck_assert_msg(el == NULL, "fewer rows (%d) than elements", i);
+  ck_assert_uint_eq(jsonrd_offset(r), n);
+  jsonrd_close(r);
+  cJSON_Delete(all);
+  free(copy);
+  unlink(path);
+}
+
+START_TEST(random_arrays_in_every_layout_give_the_elements_cjson_finds) {
+  for (uint64_t seed = 1; seed <= 40; seed++) {
+    size_t n;
+    char *t = rnd_array(seed, _i, 60, &n);
+    expect_rows_of_cjson(t, n);
+    free(t);
+  }
+}
+END_TEST
+
+START_TEST(random_rows_cut_by_read_buffers_give_the_elements_cjson_finds) {
+  /* over 3 MiB of rows: elements cross the reader's 1 MiB reads at assorted bytes */
+  size_t n;
+  char *t = rnd_array(7 + (uint64_t)_i, _i == 0 ? LAY_LINES : LAY_MIXED, 25000, &n);
+  ck_assert_uint_gt(n, 2 * MIB);
+  expect_rows_of_cjson(t, n);
+  free(t);
+}
+END_TEST
+
 /* ---- wrappers and other layouts ----------------------------------------------------- */
 
 START_TEST(log_analytics_tables_become_objects_keyed_by_column_name) {
@@ -515,6 +683,10 @@ Suite *jsonrd_suite(void) {
        array_element_larger_than_a_chunk_is_read_whole, 0},
       {"escape_cut_by_a_chunk_boundary_stays_an_escape",
        escape_cut_by_a_chunk_boundary_stays_an_escape, 0},
+      {"random_arrays_in_every_layout_give_the_elements_cjson_finds",
+       random_arrays_in_every_layout_give_the_elements_cjson_finds, LAY_N},
+      {"random_rows_cut_by_read_buffers_give_the_elements_cjson_finds",
+       random_rows_cut_by_read_buffers_give_the_elements_cjson_finds, 2},
       {"log_analytics_tables_become_objects_keyed_by_column_name",
        log_analytics_tables_become_objects_keyed_by_column_name, 0},
       {"table_row_with_the_wrong_number_of_values_is_an_error",
