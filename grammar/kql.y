@@ -373,6 +373,7 @@ findsrcs:
 searchpred:
     expr                          { $$ = $1; }
   | STAR STROP expr               { $$ = parse_binary(p, @$, $2, parse_wildcard(p, @1), $3); }
+  | STAR                          { $$ = parse_bool(p, @1, true); }
   | name COLON literal            { $$ = parse_search_term(p, @$, parse_name(p, @1, $1), $3); }
   | name COLON literal AND expr   { $$ = parse_binary(p, @$, OP_AND, parse_search_term(p, (kql_span){@1.start, @3.end}, parse_name(p, @1, $1), $3), $5); }
   | name COLON literal OR expr    { $$ = parse_binary(p, @$, OP_OR, parse_search_term(p, (kql_span){@1.start, @3.end}, parse_name(p, @1, $1), $3), $5); }
