@@ -219,8 +219,9 @@ static kql_value eval_binary(exec_ctx *x, arena *tmp, const ast *n, const batch 
     /* null == value is false and null != value true; two nulls give null */
     kql_value ul = undyn(tmp, l), ur = undyn(tmp, r);
     bool ln = ul.isnull && ul.type != KQL_T_STRING, rn = ur.isnull && ur.type != KQL_T_STRING;
-    /* the logical operators page: bool(null) == bool(null) and != are both false */
-    if (ln && rn) return val_bool(false);
+    /* two nulls give null (the null-values page: val == int(null) is null where val is
+    ** null), but the logical operators page: bool(null) == bool(null) and != are both false */
+    if (ln && rn) return ul.type == KQL_T_BOOL && ur.type == KQL_T_BOOL ? val_bool(false) : val_null(KQL_T_BOOL);
     if (ln || rn) return val_bool(n->op == OP_NE);
     c = compare(tmp, l, r);
     if (c == -2) return val_bool(n->op == OP_NE);
