@@ -871,3 +871,126 @@ void f_dcount_hll(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   if (a[0].isnull || a[0].type != KQL_T_DYNAMIC || json_dyn_kind(a[0]) != JSON_K_ARRAY) return;
   *out = val_long(json_array_length(a[0]));
 }
+
+/* buildschema(DynamicExpr): the minimal schema admitting every value seen.  A node lists
+** what its values were, in order of first appearance: "long", "double", "string", "bool",
+** or a container of named members whose schemas are nodes again (an array's elements are
+** the member "indexer").  One kind prints as itself, several as an array of them.  Nulls
+** add nothing; no values at all give null. */
+enum { BS_LONG = 1, BS_DOUBLE, BS_STRING, BS_BOOL, BS_CONTAINER };
+static const char *const bs_names[] = {"", "long", "double", "string", "bool"};
+
+struct bs_node {
+  unsigned char order[BS_CONTAINER]; /* the kinds seen, first appearance first */
+  int norder;                        /* how many */
+  int nkeys, cap;                    /* container members */
+  kql_value *keys;                   /* their names (strings in the group's arena) */
+  struct bs_node **kids;             /* their schemas */
+};
+
+static void bs_kind(bs_node *s, int k) {
+  for (int i = 0; i < s->norder; i++)
+    if (s->order[i] == k) return;
+  s->order[s->norder++] = (unsigned char)k;
+}
+
+static bs_node *bs_member(arena *a, bs_node *s, const char *name, size_t n) {
+  for (int i = 0; i < s->nkeys; i++)
+    if (s->keys[i].u.s.n == n && memcmp(s->keys[i].u.s.p, name, n) == 0) return s->kids[i];
+  if (s->nkeys == s->cap) {
+    int cap = s->cap ? s->cap * 2 : 4;
+    kql_value *keys = arena_alloc(a, sizeof *keys * (size_t)cap);
+    bs_node **kids = arena_alloc(a, sizeof *kids * (size_t)cap);
+    if (s->nkeys) {
+      memcpy(keys, s->keys, sizeof *keys * (size_t)s->nkeys);
+      memcpy(kids, s->kids, sizeof *kids * (size_t)s->nkeys);
+    }
+    s->keys = keys, s->kids = kids, s->cap = cap;
+  }
+  s->keys[s->nkeys] = val_copy(a, val_str(name, n));
+  s->kids[s->nkeys] = arena_alloc(a, sizeof(bs_node));
+  memset(s->kids[s->nkeys], 0, sizeof(bs_node));
+  return s->kids[s->nkeys++];
+}
+
+static void bs_add(fn_ctx *c, bs_node *s, kql_value d, int depth) {
+  json_kind k = json_dyn_kind(d);
+  if (depth > 100) return; /* deeper than any real schema: stop rather than recurse on */
+  switch (k) {
+  case JSON_K_BOOL: bs_kind(s, BS_BOOL); return;
+  case JSON_K_STRING: bs_kind(s, BS_STRING); return;
+  case JSON_K_NUMBER: {
+    bool real = memchr(d.u.s.p, '.', d.u.s.n) || memchr(d.u.s.p, 'e', d.u.s.n) || memchr(d.u.s.p, 'E', d.u.s.n);
+    bs_kind(s, real ? BS_DOUBLE : BS_LONG);
+    return;
+  }
+  case JSON_K_ARRAY:
+  case JSON_K_OBJECT: {
+    bs_kind(s, BS_CONTAINER);
+    json_iter it;
+    kql_value key, val;
+    if (!json_iter_begin(&it, d)) return;
+    while (json_iter_next(&it, c->tmp, k == JSON_K_OBJECT ? &key : NULL, &val)) {
+      if (json_dyn_kind(val) == JSON_K_NULL) continue;
+      bs_node *m = k == JSON_K_OBJECT ? bs_member(c->keep, s, key.u.s.p, key.u.s.n)
+                                      : bs_member(c->keep, s, "indexer", 7);
+      bs_add(c, m, val, depth + 1);
+    }
+    return;
+  }
+  default: return; /* null, or not dynamic */
+  }
+}
+
+static void bs_print(json_buf *b, const bs_node *s) {
+  if (s->norder > 1) json_buf_raw(b, "[", 1);
+  for (int i = 0; i < s->norder; i++) {
+    if (i) json_buf_raw(b, ",", 1);
+    if (s->order[i] != BS_CONTAINER) {
+      json_buf_str(b, bs_names[s->order[i]], strlen(bs_names[s->order[i]]));
+      continue;
+    }
+    json_buf_raw(b, "{", 1);
+    for (int m = 0; m < s->nkeys; m++) {
+      if (m) json_buf_raw(b, ",", 1);
+      json_buf_str(b, s->keys[m].u.s.p, s->keys[m].u.s.n);
+      json_buf_raw(b, ":", 1);
+      if (s->kids[m]->norder) bs_print(b, s->kids[m]);
+      else json_buf_raw(b, "null", 4);
+    }
+    json_buf_raw(b, "}", 1);
+  }
+  if (s->norder > 1) json_buf_raw(b, "]", 1);
+}
+
+kql_type ty_buildschema(ast **a, int n, const char **e) {
+  (void)n;
+  if (a[0]->type != KQL_T_DYNAMIC && a[0]->type != KQL_T_NULL) {
+    *e = "buildschema() expects a dynamic value";
+    return KQL_T_COUNT_;
+  }
+  return KQL_T_DYNAMIC;
+}
+
+void a_buildschema_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  buildschema_state *s = st;
+  if (a[0].isnull || a[0].type != KQL_T_DYNAMIC) return;
+  if (!s->root) {
+    s->root = arena_alloc(c->keep, sizeof(bs_node));
+    memset(s->root, 0, sizeof(bs_node));
+  }
+  bs_add(c, s->root, a[0], 0);
+}
+
+void a_buildschema_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)t;
+  buildschema_state *s = st;
+  if (!s->root || !s->root->norder) {
+    *out = val_null(KQL_T_DYNAMIC);
+    return;
+  }
+  json_buf b = {c->keep, NULL, 0, 0};
+  bs_print(&b, s->root);
+  *out = json_buf_dynamic(&b);
+}

@@ -396,6 +396,14 @@ FN_STEP(a_maxif_step);
 FN_STEP(a_make_set_if_step);
 FN_STEP(a_make_list_if_step);
 FN_STEP(a_make_list_nulls_step);
+/* buildschema(): a schema tree in the group's arena (agg.c). */
+typedef struct bs_node bs_node;
+typedef struct buildschema_state {
+  bs_node *root; /* NULL until a value is seen */
+} buildschema_state;
+FN_TYPE(ty_buildschema);
+FN_STEP(a_buildschema_step);
+FN_FINAL(a_buildschema_final);
 FN_STEP(a_make_bag_step);
 FN_STEP(a_make_bag_if_step);
 FN_FINAL(a_make_bag_final);

@@ -69,6 +69,7 @@ static const fn_def builtins[] = {
     SCALAR("base64_encodestring", 1, 1, ty_str1, f_base64_encode_tostring, "legacy name of base64_encode_tostring()"),
     SCALAR_ARG("bin", 2, 2, ty_bin, f_bin, "round down to a multiple of a bin size"),
     SCALAR_ARG("bin_at", 3, 3, ty_bin_at, f_bin_at, "round down to a bin size aligned to a fixed point"),
+    AGG("buildschema", "schema", 1, 1, ty_buildschema, buildschema_state, a_buildschema_step, a_buildschema_final, "the minimal schema of all the dynamic values: kinds, members, \"indexer\" for array elements"),
     SCALAR("case", 3, 63, ty_case, f_case, "the value of the first true predicate, else the last argument"),
     SCALAR_ARG("ceiling", 1, 1, ty_num_same, f_ceiling, "smallest whole number not below the argument"),
     SCALAR("coalesce", 2, 16, ty_coalesce, f_coalesce, "the first argument that is not null or empty"),
@@ -314,7 +315,6 @@ static const fn_def builtins[] = {
 
 /* Kusto functions kql does not have yet. */
 static const char *const unsupported[] = {
-    "buildschema",
     "cursor_after",
     "format_bytes", "has_any_index", "isascii",
     "isutf8", "materialize", "parse_user_agent",
