@@ -106,6 +106,7 @@ struct jsonrd {
   const struct jsfilter *filter; /* jsonrd_next_row() passes over the rows it rules out */
   const volatile sig_atomic_t *stop; /* ... until this is set */
   uint64_t skipped;   /* rows passed over */
+  int avx2;           /* cutter: 0 SSE2, 1 classify64_avx2, 2 blocks_avx2 (KQL_NO_AVX2=1: 0) */
 };
 
 static int fail(jsonrd *r, kql_diag *d, size_t at, const char *fmt, ...) KQL_PRINTF(4, 5);
@@ -464,8 +465,7 @@ static int scan_value(jsonrd *r) {
 #ifdef __SSE2__
   if (c0 != '"') {
 #ifdef HAVE_AVX2
-    bool avx2 = __builtin_cpu_supports("avx2");
-    bool fast = avx2 && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
+    bool avx2 = r->avx2 > 0, fast = r->avx2 > 1;
 #endif
     while (!end && n - i >= 64) {
       uint64_t carry = 0; /* is b[i] escaped?  Only inside a string, after an odd run */
@@ -1272,6 +1272,11 @@ jsonrd *jsonrd_open(const char *path, kql_diag *d) {
   r->pin = NOPIN;
   r->line = 1;
   r->mode = RD_START;
+#ifdef HAVE_AVX2
+  const char *no = getenv("KQL_NO_AVX2");
+  if (__builtin_cpu_supports("avx2") && !(no && strcmp(no, "1") == 0))
+    r->avx2 = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt") ? 2 : 1;
+#endif
   return r;
 }
 

@@ -481,6 +481,19 @@ START_TEST(random_arrays_in_every_layout_give_the_elements_cjson_finds) {
 }
 END_TEST
 
+START_TEST(random_arrays_cut_without_avx2_give_the_elements_cjson_finds) {
+  /* the SSE2 cutter, which CPUs without AVX2 (and KQL_NO_AVX2=1) take */
+  setenv("KQL_NO_AVX2", "1", 1);
+  for (uint64_t seed = 1; seed <= 20; seed++) {
+    size_t n;
+    char *t = rnd_array(seed, _i, 60, &n);
+    expect_rows_of_cjson(t, n);
+    free(t);
+  }
+  unsetenv("KQL_NO_AVX2");
+}
+END_TEST
+
 START_TEST(random_rows_cut_by_read_buffers_give_the_elements_cjson_finds) {
   /* over 3 MiB of rows: elements cross the reader's 1 MiB reads at assorted bytes */
   size_t n;
@@ -685,6 +698,8 @@ Suite *jsonrd_suite(void) {
        escape_cut_by_a_chunk_boundary_stays_an_escape, 0},
       {"random_arrays_in_every_layout_give_the_elements_cjson_finds",
        random_arrays_in_every_layout_give_the_elements_cjson_finds, LAY_N},
+      {"random_arrays_cut_without_avx2_give_the_elements_cjson_finds",
+       random_arrays_cut_without_avx2_give_the_elements_cjson_finds, LAY_N},
       {"random_rows_cut_by_read_buffers_give_the_elements_cjson_finds",
        random_rows_cut_by_read_buffers_give_the_elements_cjson_finds, 2},
       {"log_analytics_tables_become_objects_keyed_by_column_name",
