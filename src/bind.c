@@ -718,6 +718,41 @@ static bind_rel *bind_source(binder *b, ast *n) {
   return r;
 }
 
+/* An unnamed array_sort_asc(a1, a2, ...[, nulls_last]) or array_sort_desc of two or more
+** arrays: one item per array, f(...)[i] named a1_sorted (array<i>_sorted when the argument
+** has no name; a clash takes a suffix 1, 2 ...), as Kusto names them.  False for any other
+** item (left to the caller). */
+static bool sort_outputs(binder *b, ast *it, ast_list *items) {
+  ast *e = it;
+  if (it->kind != AST_CALL || !e->name || find_let(b, e->name) ||
+      (strcmp(e->name, "array_sort_asc") != 0 && strcmp(e->name, "array_sort_desc") != 0))
+    return false;
+  int na = e->list.n;
+  if (na > 0 && e->list.v[na - 1]->kind == AST_LIT && e->list.v[na - 1]->lit.type == KQL_T_BOOL) na--;
+  if (na < 2) return false;
+  for (int j = 0; j < na; j++) {
+    const char *arg = expr_name(b, e->list.v[j]);
+    const char *base = arg ? arena_printf(b->a, "%s_sorted", arg) : arena_printf(b->a, "array%d_sorted", j);
+    const char *name = base;
+    for (int m = 1, clash = 1; clash; m++) {
+      clash = 0;
+      for (int q = 0; q < items->n && !clash; q++)
+        clash = items->v[q]->kind == AST_ASSIGN && items->v[q]->name && strcmp(items->v[q]->name, name) == 0;
+      if (clash) name = arena_printf(b->a, "%s%d", base, m);
+    }
+    ast *idx = ast_new(b->a, AST_INDEX, e->span), *lit = ast_new(b->a, AST_LIT, e->span);
+    lit->lit = val_long(j);
+    lit->type = KQL_T_LONG;
+    idx->a = e;
+    idx->b = lit;
+    ast *as = ast_new(b->a, AST_ASSIGN, it->span);
+    as->name = name;
+    as->a = idx;
+    ast_push(b->a, items, as);
+  }
+  return true;
+}
+
 /* Items that call a function returning several values (series_stats(x), (a, b, ...) =
 ** series_fit_line(x)) become one item per value, f(x)[i] converted to the value's type, named
 ** by the tuple, else (the first) by the item's name, else f_x_suffix as Kusto names them.
@@ -728,6 +763,7 @@ static bool expand_outputs(binder *b, ast *n) {
     ast *it = n->list.v[i];
     ast *e = it->kind == AST_ASSIGN ? it->a : it;
     int k = 0;
+    if (sort_outputs(b, it, &items)) continue;
     const fn_output *o = e->kind == AST_CALL && !find_let(b, e->name) ? fn_outputs(e->name, &k) : NULL;
     if (!o) {
       if (it->kind == AST_ASSIGN && it->by.n > 1)
@@ -1399,6 +1435,19 @@ static bind_rel *bind_project_reorder(binder *b, ast *n, bind_rel *in) {
 
 /* Names for print's unnamed columns: print_0, print_1, ... by position. */
 static bind_rel *bind_print(binder *b, ast *n) {
+  ast_list items = {0}; /* print_N counts the items as written: name them before sort_outputs */
+  for (int i = 0; i < n->list.n; i++) {
+    ast *it = n->list.v[i];
+    if (sort_outputs(b, it, &items)) continue;
+    if (it->kind != AST_ASSIGN && items.n != i) {
+      ast *as = ast_new(b->a, AST_ASSIGN, it->span);
+      as->name = arena_printf(b->a, "print_%d", i);
+      as->a = it;
+      it = as;
+    }
+    ast_push(b->a, &items, it);
+  }
+  n->list = items;
   bind_rel *out = rel_new(b, n->list.n);
   for (int i = 0; i < n->list.n; i++) {
     ast *it = n->list.v[i];
@@ -1559,40 +1608,48 @@ static bind_rel *bind_union(binder *b, ast *n) {
     if (!r) return NULL;
     total += r->n;
   }
-  bind_rel *out = rel_new(b, total * 2);
-  if (source) rel_put(out, source, KQL_T_STRING, NULL, 0);
+  /* Columns group by name in order of first appearance; a name seen with several types
+  ** becomes name_type per type, side by side.  Output names then take a suffix 1, 2 ...
+  ** where they collide (a real x_long beside x split into x_long: Kusto's x_long1).  n->by
+  ** gets one AST_NAME per output column: the source column name and type it takes. */
+  const char **gname = arena_alloc(b->a, sizeof(char *) * (size_t)total);
+  kql_type *gtype = arena_alloc(b->a, sizeof(kql_type) * (size_t)total);
+  int *gof = arena_alloc(b->a, sizeof(int) * (size_t)total);
+  int ng = 0, ne = 0, *ntypes = arena_alloc(b->a, sizeof(int) * (size_t)total);
+  const char **names = arena_alloc(b->a, sizeof(char *) * (size_t)total);
   for (int i = 0; i < n->list.n; i++) {
     bind_rel *r = n->list.v[i]->rel;
     for (int c = 0; c < r->n; c++) {
       const bind_col *col = &r->cols[c];
-      int at = rel_find(out, col->name);
-      if (at >= 0 && out->cols[at].type == col->type) continue;
-      if (at < 0) { /* the name may already be split by type: x_long, x_string */
-        for (int c2 = 0; c2 < out->n && at < 0; c2++) {
-          size_t len = strlen(col->name);
-          if (strncmp(out->cols[c2].name, col->name, len) == 0 && out->cols[c2].name[len] == '_' &&
-              strcmp(out->cols[c2].name + len + 1, type_name(out->cols[c2].type)) == 0)
-            at = c2;
-        }
-      }
-      if (at >= 0) {
-        /* the same name with another type: both become name_type, side by side */
-        const char *mine = arena_printf(b->a, "%s_%s", col->name, type_name(out->cols[at].type));
-        if (rel_find(out, mine) < 0) out->cols[at].name = mine;
-        const char *name = arena_printf(b->a, "%s_%s", col->name, type_name(col->type));
-        if (rel_find(out, name) >= 0) continue;
-        int pos = at + 1;
-        while (pos < out->n && strncmp(out->cols[pos].name, col->name, strlen(col->name)) == 0 &&
-               out->cols[pos].name[strlen(col->name)] == '_')
-          pos++;
-        memmove(&out->cols[pos + 1], &out->cols[pos], sizeof(bind_col) * (size_t)(out->n - pos));
-        out->n++;
-        out->cols[pos] = (bind_col){name, col->type, NULL, 0};
-        continue;
-      }
-      if (rel_find(out, arena_printf(b->a, "%s_%s", col->name, type_name(col->type))) >= 0) continue;
-      rel_put(out, col->name, col->type, NULL, 0);
+      int g = 0;
+      while (g < ng && strcmp(names[g], col->name) != 0) g++;
+      if (g == ng) names[ng] = col->name, ntypes[ng++] = 0;
+      int e = 0;
+      while (e < ne && !(gof[e] == g && gtype[e] == col->type)) e++;
+      if (e < ne) continue;
+      /* insert after the group's last entry, keeping each group's entries together */
+      int pos = ne;
+      for (int k = 0; k < ne; k++)
+        if (gof[k] == g) pos = k + 1;
+      memmove(&gname[pos + 1], &gname[pos], sizeof(char *) * (size_t)(ne - pos));
+      memmove(&gtype[pos + 1], &gtype[pos], sizeof(kql_type) * (size_t)(ne - pos));
+      memmove(&gof[pos + 1], &gof[pos], sizeof(int) * (size_t)(ne - pos));
+      gname[pos] = col->name, gtype[pos] = col->type, gof[pos] = g, ne++;
+      ntypes[g]++;
     }
+  }
+  bind_rel *out = rel_new(b, total * 2);
+  if (source) rel_put(out, source, KQL_T_STRING, NULL, 0);
+  n->by.n = 0;
+  for (int e = 0; e < ne; e++) {
+    const char *name = ntypes[gof[e]] > 1 ? arena_printf(b->a, "%s_%s", gname[e], type_name(gtype[e])) : gname[e];
+    for (int k = 1; rel_find(out, name) >= 0; k++)
+      name = arena_printf(b->a, "%s%d", ntypes[gof[e]] > 1 ? arena_printf(b->a, "%s_%s", gname[e], type_name(gtype[e])) : gname[e], k);
+    rel_put(out, name, gtype[e], NULL, 0);
+    ast *o = ast_new(b->a, AST_NAME, n->span);
+    o->name = gname[e];
+    o->type = gtype[e];
+    ast_push(b->a, &n->by, o);
   }
   for (int i = 0; i < n->list.n; i++)
     for (int c = 0; c < n->list.v[i]->rel->n; c++) mark_used(&n->list.v[i]->rel->cols[c]);
@@ -1600,11 +1657,15 @@ static bind_rel *bind_union(binder *b, ast *n) {
     int k = source ? 1 : 0;
     for (int c = source ? 1 : 0; c < out->n; c++) {
       bool everywhere = true;
-      for (int i = 0; i < n->list.n && everywhere; i++)
-        everywhere = rel_find(n->list.v[i]->rel, out->cols[c].name) >= 0;
-      if (everywhere) out->cols[k++] = out->cols[c];
+      const ast *o = n->by.v[c - (source ? 1 : 0)];
+      for (int i = 0; i < n->list.n && everywhere; i++) {
+        int at = rel_find(n->list.v[i]->rel, o->name);
+        everywhere = at >= 0 && n->list.v[i]->rel->cols[at].type == o->type;
+      }
+      if (everywhere) n->by.v[k - (source ? 1 : 0)] = n->by.v[c - (source ? 1 : 0)], out->cols[k++] = out->cols[c];
     }
     out->n = k;
+    n->by.n = k - (source ? 1 : 0);
   }
   return out;
 }

@@ -1,8 +1,8 @@
 /*
 ** Operator: union [kind=outer|inner] [withsource=Col] [isfuzzy=true] T1, T2, ...
-** Runs its sources one after another and maps each source's columns onto the union's by
-** name (a name with two types became Name_type in the binder); a column a source lacks
-** is null.  withsource adds the name of the table each row came from.
+** Runs its sources one after another and maps each source's columns onto the union's
+** through the binder's n->by (per output column: the source column's name and type; a
+** name with two types became Name_type, a collision Name1); a column a source lacks is null.  withsource adds the name of the table each row came from.
 */
 #include <string.h>
 
@@ -83,17 +83,13 @@ op *op_union_new(exec_ctx *x, const ast *n) {
                   : src->kind == AST_AS ? src->name
                                         : arena_printf(x->a, "union_arg%d", s);
     int *map = arena_alloc(x->a, sizeof(int) * (size_t)(rel->n ? rel->n : 1));
+    int first = u->source_col == 0 ? 1 : 0; /* n->by: each output column's source name and type */
     for (int c = 0; c < rel->n; c++) {
       map[c] = -1;
-      for (int k = 0; k < sr->n && map[c] < 0; k++) {
-        const char *sn = sr->cols[k].name, *on = rel->cols[c].name;
-        if (sr->cols[k].type != rel->cols[c].type) continue;
-        size_t len = strlen(sn);
-        if (strcmp(sn, on) == 0 ||
-            (strncmp(sn, on, len) == 0 && on[len] == '_' &&
-             strcmp(on + len + 1, val_type_name(sr->cols[k].type)) == 0))
-          map[c] = k;
-      }
+      if (c < first || c - first >= n->by.n) continue;
+      const ast *want = n->by.v[c - first];
+      for (int k = 0; k < sr->n && map[c] < 0; k++)
+        if (sr->cols[k].type == want->type && strcmp(sr->cols[k].name, want->name) == 0) map[c] = k;
     }
     u->map[s] = map;
   }
