@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "jsonrd.h"
+#include "jsonscan.h"
 
 Suite *jsonrd_suite(void);
 
@@ -242,6 +244,13 @@ static const struct {
     {"[{\"a\":\n  [1}]", 0, "malformed JSON: expected ',' or ']'", 2, 5},
     {"[{\"a\":1x}]", 0, "malformed JSON: expected ',' or '}'", 1, 8},
     {"[12x]", 0, "malformed JSON: expected ',' or ']'", 1, 4},
+    /* one row a line, the export shape */
+    {"[\n{\"a\":1}\n{\"b\":2}\n]\n", 1, "malformed JSON: expected ',' or ']'", 3, 1},
+    {"[\r\n{\"a\":1},\r\n{\"a\":[1},\r\n{\"a\":3}\r\n]\r\n", 1,
+     "malformed JSON: expected ',' or ']'", 3, 8},
+    {"[\n{\"a\":1},\n\n{\"a\":2}},\n{\"a\":3}\n]\n", 2, "malformed JSON: expected ',' or ']'",
+     4, 8},
+    {"[\n{\"a\":1},\n{\"a\":2},\n]\n", 2, "malformed JSON: unexpected character", 4, 1},
 };
 
 START_TEST(bad_array_is_reported_at_its_line_and_column) {
@@ -494,6 +503,62 @@ START_TEST(random_arrays_cut_without_avx2_give_the_elements_cjson_finds) {
 }
 END_TEST
 
+START_TEST(filtered_random_rows_keep_every_element_with_the_literal) {
+  /* jsonrd_next_row() with a raw-text filter on "abc": every element holding it comes back,
+  ** in order, and the rows returned and passed over add up to the elements */
+  size_t n;
+  char *t = rnd_array(11 + (uint64_t)_i, _i, 400, &n);
+  char path[64];
+  make_file(path, t, n);
+  t[n - 1] = '\0'; /* the last byte is a newline */
+  cJSON *all = cJSON_Parse(t);
+  ck_assert_ptr_nonnull(all);
+  arena *a = arena_new();
+  jsfilter *f = jsfilter_new(a, 1, &(jscan_lit){"abc", 3, true});
+  kql_diag d;
+  jsonrd *r = jsonrd_open(path, &d);
+  ck_assert_ptr_nonnull(r);
+  jsonrd_set_filter(r, f, NULL);
+  const cJSON *el = all->child;
+  int returned = 0, with = 0, k;
+  const char *text;
+  size_t tn;
+  jsonrd_place pl;
+  while ((k = jsonrd_next_row(r, &text, &tn, &pl, &d)) == 1) {
+    returned++;
+    void *obj;
+    ck_assert_int_eq(jsonrd_parse_row(r, text, tn, &pl, &obj, &d), 1);
+    char *got = cJSON_PrintUnformatted(obj);
+    for (;; el = el->next) { /* the elements passed over must not hold the literal */
+      ck_assert_msg(el != NULL, "row %s is no element", got);
+      char *e = cJSON_PrintUnformatted(el);
+      bool same = strcmp(e, got) == 0, holds = strstr(e, "abc") != NULL;
+      free(e);
+      if (same) break;
+      ck_assert_msg(!holds, "an element holding abc was passed over");
+    }
+    with += strstr(got, "abc") != NULL;
+    free(got);
+    el = el->next;
+  }
+  ck_assert_int_eq(k, 0);
+  for (; el; el = el->next) {
+    char *e = cJSON_PrintUnformatted(el);
+    ck_assert_msg(strstr(e, "abc") == NULL, "an element holding abc was passed over");
+    free(e);
+  }
+  ck_assert_int_gt(with, 0);
+  ck_assert_int_eq((uint64_t)returned + jsonrd_skipped(r), cJSON_GetArraySize(all));
+  if (_i != LAY_PRETTY) /* (a row holding a newline or a tab is always read) */
+    ck_assert_uint_gt(jsonrd_skipped(r), 0);
+  jsonrd_close(r);
+  arena_free(a);
+  cJSON_Delete(all);
+  free(t);
+  unlink(path);
+}
+END_TEST
+
 START_TEST(random_rows_cut_by_read_buffers_give_the_elements_cjson_finds) {
   /* over 3 MiB of rows: elements cross the reader's 1 MiB reads at assorted bytes */
   size_t n;
@@ -700,6 +765,8 @@ Suite *jsonrd_suite(void) {
        random_arrays_in_every_layout_give_the_elements_cjson_finds, LAY_N},
       {"random_arrays_cut_without_avx2_give_the_elements_cjson_finds",
        random_arrays_cut_without_avx2_give_the_elements_cjson_finds, LAY_N},
+      {"filtered_random_rows_keep_every_element_with_the_literal",
+       filtered_random_rows_keep_every_element_with_the_literal, LAY_N},
       {"random_rows_cut_by_read_buffers_give_the_elements_cjson_finds",
        random_rows_cut_by_read_buffers_give_the_elements_cjson_finds, 2},
       {"log_analytics_tables_become_objects_keyed_by_column_name",
