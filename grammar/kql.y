@@ -108,6 +108,7 @@ KQL_INTERNAL void kql_yyerror(kql_span *loc, yyscan_t scanner, kql_parser *p, co
 %token <op> ALIAS "alias"
 %token <op> PROJECT_SMART "project-smart"
 %token <op> MVAPPLY "mv-apply"
+%token <op> PARTITION "partition"
 %token <op> MAKESERIES "make-series"
 %token <op> OPTNAME "option name"
 %token <op> PATTERN "column pattern"
@@ -294,6 +295,9 @@ operator:
   | PARSEKV expr name LPAREN findcols RPAREN WITH LPAREN items RPAREN
                                   { $$ = parse_parsekv(p, @$, $2, $3, @3, $5, $9); }
   | TOPNESTED tnlevels            { $$ = parse_list_node(p, @$, AST_TOPNESTED, $2); }
+  | PARTITION opts BY name LPAREN subops RPAREN
+                                  { $$ = parse_partition(p, @$, $2, $4, @4, $6); }
+  | PARTITION opts BY name LBRACE { parse_unsupported_what(p, @5, "partition by Col { subquery with its own source }"); YYABORT; }
   | SEARCH opts searchpred        { $$ = parse_search(p, @$, NULL, $2, (ast_list){0}, $3); }
   | RENDER name                   { $$ = parse_render(p, @$, $2, (ast_list){0}); }
   | RENDER name WITH LPAREN items RPAREN

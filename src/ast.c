@@ -12,7 +12,7 @@ static const char *const kind_names[AST_KIND_COUNT_] = {
     "count", "distinct", "join", "lookup", "union", "project-away", "project-keep",
     "project-rename", "project-reorder", "mv-expand", "parse", "render", "serialize", "as",
     "getschema", "sample", "invoke", "evaluate", "print", "datatable", "range", "externaldata",
-    "function", "param", "option", "mv-apply", "apply-source", "make-series", "parse-kv", "top-nested", "lit", "name", "call", "unary", "binary", "between", "inlist",
+    "function", "param", "option", "mv-apply", "apply-source", "make-series", "parse-kv", "top-nested", "partition", "lit", "name", "call", "unary", "binary", "between", "inlist",
     "member", "index", "assign", "sortkey", "star"};
 
 /* ORDER OPS */

@@ -57,6 +57,7 @@ typedef enum ast_kind {
                      by: group keys */
   AST_PARSEKV,    /* a: source expr, list: columns (AST_PARAM), opts: with-properties (AST_ASSIGN) */
   AST_TOPNESTED,  /* list: levels (AST_OPTION: a key, b agg (AST_ASSIGN), c others, flags asc) */
+  AST_PARTITION,  /* opts, a: the key column (AST_NAME), b: the subquery run per key value */
   /* scalar expressions */
   AST_LIT,        /* lit */
   AST_NAME,       /* name: column, scalar let or (unbound) */

@@ -111,6 +111,7 @@ bool bind_is_tabular(const ast *n) {
   case AST_MAKESERIES:
   case AST_PARSEKV:
   case AST_TOPNESTED:
+  case AST_PARTITION:
   case AST_APPLYSRC: return true;
   default: return false;
   }
@@ -1872,6 +1873,25 @@ static bind_rel *bind_mvapply(binder *b, ast *n, bind_rel *in) {
   return out;
 }
 
+/* partition [hint.*=...] by Col (SubQuery): the subquery reads the input's rows of one value
+** of Col at a time; the result is its columns. */
+static bind_rel *bind_partition(binder *b, ast *n, bind_rel *in) {
+  if (!bind_expr(b, n->a, in)) return NULL;
+  if (n->a->type == KQL_T_DYNAMIC) {
+    diag_set(b->d, KQL_ERR_TYPE, n->a->span, "partition key '%s' cannot be dynamic", n->a->name);
+    return NULL;
+  }
+  ast *bottom = n->b;
+  while (bottom->in) bottom = bottom->in;
+  ast *src = ast_new(b->a, AST_APPLYSRC, n->span);
+  src->rel = in;
+  bottom->in = src;
+  bind_rel *sub_out = bind_tab(b, n->b);
+  if (!sub_out) return NULL;
+  for (int c = 0; c < in->n; c++) mark_used(&in->cols[c]);
+  return sub_out;
+}
+
 static bind_rel *bind_parse(binder *b, ast *n, bind_rel *in) {
   if (!bind_expr(b, n->a, in)) return NULL;
   bind_rel *out = rel_new(b, in->n + n->list.n);
@@ -2593,6 +2613,7 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   case AST_PROJECT_REORDER: out = bind_project_reorder(b, n, in); break;
   case AST_MVEXPAND: out = bind_mvexpand(b, n, in); break;
   case AST_MVAPPLY: out = bind_mvapply(b, n, in); break;
+  case AST_PARTITION: out = bind_partition(b, n, in); break;
   case AST_PARSE: out = bind_parse(b, n, in); break;
   case AST_PARSEKV: out = bind_parsekv(b, n, in); break;
   case AST_TOPNESTED: out = bind_topnested(b, n, in); break;

@@ -77,6 +77,7 @@ static op *build(exec_ctx *x, const ast *n, kql_diag *d) {
   case AST_LOOKUP: return op_join_new(x, n, child, d);
   case AST_MVEXPAND: return op_mvexpand_new(x, n, child);
   case AST_MVAPPLY: return op_mvapply_new(x, n, child);
+  case AST_PARTITION: return op_partition_new(x, n, child);
   case AST_PARSE: return op_parse_new(x, n, child, d);
   case AST_PARSEKV: return op_parsekv_new(x, n, child, d);
   case AST_TOPNESTED: return op_topnested_new(x, n, child);

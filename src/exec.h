@@ -62,6 +62,14 @@ typedef struct exec_ctx {
   struct jsfilter *rawf; /* its filter (query arena) */
 } exec_ctx;
 
+/* The rows a mv-apply or partition subquery reads (its AST_APPLYSRC): set by the operator
+** before it builds the subquery. */
+typedef struct apply_rows {
+  kql_value **rows;   /* each row */
+  size_t n;           /* how many */
+  int ncols;          /* values per row */
+} apply_rows;
+
 /* All rows of an operator's input, for row_number(), prev() and next(). */
 typedef struct exec_window {
   kql_value **rows;    /* each row's values */
@@ -156,6 +164,7 @@ KQL_INTERNAL op *op_join_new(exec_ctx *x, const ast *n, op *left, kql_diag *d);
 KQL_INTERNAL op *op_mvexpand_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_mvapply_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_applysrc_new(exec_ctx *x, const ast *n);
+KQL_INTERNAL op *op_partition_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_bagunpack_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_pivot_new(exec_ctx *x, const ast *n, op *child);
 KQL_INTERNAL op *op_ipv4lookup_new(exec_ctx *x, const ast *n, op *child, kql_diag *d);

@@ -94,6 +94,7 @@ static const struct {
     {"invoke", TOK_INVOKE},   {"evaluate", TOK_EVALUATE}, {"mv-apply", TOK_MVAPPLY},
     {"mvapply", TOK_MVAPPLY}, {"make-series", TOK_MAKESERIES},
     {"parse-kv", TOK_PARSEKV}, {"top-nested", TOK_TOPNESTED}, {"search", TOK_SEARCH},
+    {"partition", TOK_PARTITION},
 };
 
 /* Tabular sources that start a statement. */
@@ -115,7 +116,7 @@ static const char *const option_names[] = {
 /* Kusto's other tabular operators: recognised, and rejected as not supported yet. */
 static const char *const unsupported_ops[] = {
     "consume", "extend-columns", "externaldata", "facet", "find", "fork",
-    "partition", "print", "project-smart", "range",
+    "print", "project-smart", "range",
     "reduce", "sample-distinct", "scan", "top-hitters",
     "macro-expand", "graph-match", "make-graph",
 };
@@ -174,7 +175,9 @@ int lex_word(kql_lexer *lx, const char *s, size_t n, int *op) {
   }
   if (s[0] == '!') return TOK_INVALID;
   /* after '|', and at the start of a mv-apply subquery: "on (summarize ...)" */
-  if (lx->prev == TOK_PIPE || (lx->prev == TOK_LPAREN && lx->prev2 == TOK_ON)) {
+  bool part = lx->partition && lx->prev == TOK_LPAREN;
+  if (part) lx->partition = false; /* partition by Col (top 1 by X) */
+  if (lx->prev == TOK_PIPE || (lx->prev == TOK_LPAREN && lx->prev2 == TOK_ON) || part) {
     for (size_t k = 0; k < KQL_ARRAY_LEN(pipe_ops); k++)
       if (strlen(pipe_ops[k].word) == n && memcmp(pipe_ops[k].word, s, n) == 0) {
         if (n == 11 && memcmp(s, "parse-where", 11) == 0) *op = 1;
@@ -237,7 +240,7 @@ int lex_note(kql_lexer *lx, int tok) {
   switch (tok) {
   case TOK_JOIN: case TOK_LOOKUP: case TOK_UNION: case TOK_SUMMARIZE: case TOK_MVEXPAND:
   case TOK_PARSE: case TOK_TAKE: case TOK_DISTINCT: case TOK_EVALUATE: case TOK_MVAPPLY:
-  case TOK_AS: case TOK_MAKESERIES: case TOK_SEARCH: case TOK_FIND:
+  case TOK_AS: case TOK_MAKESERIES: case TOK_SEARCH: case TOK_FIND: case TOK_PARTITION:
     lx->opts = 1;
     break;
   case TOK_OPTNAME: lx->opts = lx->opts ? 2 : 0; break;
@@ -248,6 +251,7 @@ int lex_note(kql_lexer *lx, int tok) {
   if (tok == TOK_PROJECT_AWAY || tok == TOK_PROJECT_KEEP || tok == TOK_PROJECT_REORDER) lx->names = true;
   else if (tok == TOK_PIPE || tok == TOK_SEMI) lx->names = false;
   if (tok == TOK_TOPNESTED) lx->topnested = true;
+  if (tok == TOK_PARTITION) lx->partition = true;
   if (tok == TOK_FIND) lx->find = true;
   else if (tok == TOK_PIPE || tok == TOK_SEMI) lx->find = lx->topnested = false;
   return tok;
@@ -271,6 +275,11 @@ void parse_unsupported(kql_parser *p, kql_span sp) {
   if (!first_error(p)) return;
   diag_set(p->diag, KQL_ERR_UNSUPPORTED, sp, "operator '%s' is not supported yet",
            span_text(p, sp));
+}
+
+void parse_unsupported_what(kql_parser *p, kql_span sp, const char *what) {
+  if (!first_error(p)) return;
+  diag_set(p->diag, KQL_ERR_UNSUPPORTED, sp, "%s is not supported yet", what);
 }
 
 static const char *const all_op_names[] = {"where", "filter", "summarize", "project", "extend",
@@ -862,6 +871,15 @@ ast *parse_mvapply(kql_parser *p, kql_span sp, ast_list opts, ast_list items, as
   n->opts = opts;
   n->list = items;
   n->a = limit;
+  n->b = sub;
+  return n;
+}
+
+ast *parse_partition(kql_parser *p, kql_span sp, ast_list opts, const char *key, kql_span keysp,
+                      ast *sub) {
+  ast *n = ast_new(p->a, AST_PARTITION, sp);
+  n->opts = opts;
+  n->a = parse_name(p, keysp, key);
   n->b = sub;
   return n;
 }

@@ -27,6 +27,7 @@ typedef struct kql_lexer {
   bool names;        /* inside project-away/keep/reorder: 'Acc*' is one pattern token */
   bool topnested;    /* a top-nested level awaits its 'of' */
   bool find;         /* inside find: where, project and project-smart are its keywords */
+  bool partition;    /* a partition awaits its subquery: '(' then an operator */
   uint32_t dyn_start; /* offset of 'dynamic(' while its literal is scanned */
   int dyn_depth;     /* open parentheses in that literal */
   kql_parser *p;     /* the parse */
@@ -79,6 +80,9 @@ KQL_INTERNAL ast *parse_search(kql_parser *p, kql_span sp, ast *in, ast_list opt
 KQL_INTERNAL ast *parse_find(kql_parser *p, kql_span sp, ast_list opts, ast_list srcs, ast *pred,
                              ast *proj);
 KQL_INTERNAL ast *parse_findcall(kql_parser *p, kql_span sp);
+KQL_INTERNAL void parse_unsupported_what(kql_parser *p, kql_span sp, const char *what);
+KQL_INTERNAL ast *parse_partition(kql_parser *p, kql_span sp, ast_list opts, const char *key,
+                                  kql_span keysp, ast *sub);
 KQL_INTERNAL ast *parse_search_term(kql_parser *p, kql_span sp, ast *col, ast *term);
 KQL_INTERNAL ast *parse_dbref(kql_parser *p, kql_span sp, ast *left, const char *name, kql_span namesp,
                               ast_list args);

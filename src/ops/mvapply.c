@@ -11,13 +11,6 @@
 #include "../exec.h"
 #include "../json.h"
 
-/* The rows a mv-apply subquery reads: set by the mv-apply operator before it builds one. */
-typedef struct apply_rows {
-  kql_value **rows;   /* each expanded row */
-  size_t n;           /* how many */
-  int ncols;          /* values per row */
-} apply_rows;
-
 typedef struct applysrc_op {
   op base;            /* common head */
   apply_rows *src;    /* the rows */
