@@ -528,17 +528,17 @@ START_TEST(filtered_random_rows_keep_every_element_with_the_literal) {
     returned++;
     void *obj;
     ck_assert_int_eq(jsonrd_parse_row(r, text, tn, &pl, &obj, &d), 1);
-    char *got = cJSON_PrintUnformatted(obj);
+    char *rowjs = cJSON_PrintUnformatted(obj);
     for (;; el = el->next) { /* the elements passed over must not hold the literal */
-      ck_assert_msg(el != NULL, "row %s is no element", got);
+      ck_assert_msg(el != NULL, "row %s is no element", rowjs);
       char *e = cJSON_PrintUnformatted(el);
-      bool same = strcmp(e, got) == 0, holds = strstr(e, "abc") != NULL;
+      bool same = strcmp(e, rowjs) == 0, holds = strstr(e, "abc") != NULL;
       free(e);
       if (same) break;
       ck_assert_msg(!holds, "an element holding abc was passed over");
     }
-    with += strstr(got, "abc") != NULL;
-    free(got);
+    with += strstr(rowjs, "abc") != NULL;
+    free(rowjs);
     el = el->next;
   }
   ck_assert_int_eq(k, 0);
