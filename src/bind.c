@@ -2207,6 +2207,7 @@ static bind_rel *bind_bag_unpack(binder *b, ast *n, bind_rel *in) {
     mark_used(&in->cols[c]);
   }
   int first = out->n;
+  ast_list replaced = {0}; /* keys that replace a source column (columnsConflict='replace_source') */
   for (int k = 0; k < keys.n; k++) {
     bool skip = false;
     if (ignored && ignored->kind == AST_LIT && ignored->lit.type == KQL_T_DYNAMIC) {
@@ -2218,9 +2219,15 @@ static bind_rel *bind_bag_unpack(binder *b, ast *n, bind_rel *in) {
     int at = rel_find(out, name);
     if (at >= 0 && at < first) {
       if (strcmp(conflict, "replace_source") == 0) {
-        memmove(&out->cols[at], &out->cols[at + 1], sizeof(bind_col) * (size_t)(out->n - at - 1));
-        out->n--;
-        first--;
+        /* the key's values take the source column's place (the reference's example keeps
+        ** Name first, then Age) */
+        out->cols[at] = (bind_col){name, keys.types[k], NULL, 0};
+        ast *p = ast_new(b->a, AST_PARAM, n->span);
+        p->name = keys.names[k];
+        p->op = keys.types[k];
+        p->col = at;
+        ast_push(b->a, &replaced, p);
+        continue;
       } else if (strcmp(conflict, "keep_source") == 0) {
         continue;
       } else {
@@ -2232,8 +2239,8 @@ static bind_rel *bind_bag_unpack(binder *b, ast *n, bind_rel *in) {
     }
     rel_put(out, name, keys.types[k], NULL, 0);
   }
-  /* the keys, in the output's order, for the operator: names in call->by as AST_PARAMs */
-  ast_list cols = {0};
+  /* the keys for the operator: names in call->by as AST_PARAMs, col their output column */
+  ast_list cols = replaced;
   for (int c = first; c < out->n; c++) {
     ast *p = ast_new(b->a, AST_PARAM, n->span);
     p->name = out->cols[c].name + strlen(prefix);
