@@ -682,6 +682,29 @@ size_t json_dyn_elements(arena *a, kql_value d, bool bag_as_array, kql_value **o
     (*out)[0] = d;
     return 1;
   }
+  if (c == '[' && !memchr(d.u.s.p, '\\', d.u.s.n)) {
+    /* an array of plain strings (range()'s datetimes before mv-expand): views copied out,
+    ** with no cJSON tree to build and free; anything else takes the general path below */
+    json_iter it;
+    kql_value v;
+    size_t n = 0, cap = 16;
+    kql_value *items = arena_alloc(a, sizeof(kql_value) * cap);
+    bool plain = json_iter_begin(&it, d);
+    while (plain && json_iter_next(&it, a, NULL, &v)) {
+      plain = v.u.s.n >= 2 && v.u.s.p[0] == '"' && v.u.s.p[v.u.s.n - 1] == '"';
+      if (!plain) break;
+      if (n == cap) {
+        kql_value *more = arena_alloc(a, sizeof(kql_value) * cap * 2);
+        memcpy(more, items, sizeof(kql_value) * n);
+        items = more, cap *= 2;
+      }
+      items[n++] = val_strtype(KQL_T_DYNAMIC, arena_strndup(a, v.u.s.p, v.u.s.n), v.u.s.n);
+    }
+    if (plain) { /* json_iter_next ended at the closing bracket: dynamic text is valid JSON */
+      *out = items;
+      return n;
+    }
+  }
   cJSON *root = cJSON_ParseWithLength(d.u.s.p, d.u.s.n);
   if (!root) {
     *out = NULL;
