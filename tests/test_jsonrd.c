@@ -401,11 +401,13 @@ static char *rnd_array(uint64_t seed, int layout, int rows, size_t *len) {
   uint64_t st = seed * 2654435761u + 1;
   size_t cap = 1 << 16;
   char *t = malloc(cap), *b = t;
+  ck_assert_ptr_nonnull(t);
   b += sprintf(b, layout == LAY_PRETTY ? "[\n  " : "[\n");
   for (int i = 0; i < rows; i++) {
     if (cap - (size_t)(b - t) < 1 << 17) { /* room for a pretty-printed row of 32 KiB */
       size_t used = (size_t)(b - t);
       t = realloc(t, cap *= 2);
+      ck_assert_ptr_nonnull(t);
       b = t + used;
     }
     char *row = malloc(1 << 15), *e = row;
