@@ -31,6 +31,19 @@ void batch_clear(batch *b) {
   b->nsel = 0;
 }
 
+exec_result exec_emit_rows(op *o, batch *b, kql_value *const *rows, size_t n, size_t *emitted,
+                           int ncols, batch **out) {
+  if (*emitted >= n) return EXEC_DONE;
+  batch_clear(b);
+  int r = 0;
+  for (; r < EXEC_BATCH && *emitted < n; r++, (*emitted)++)
+    for (int c = 0; c < ncols; c++) b->cols[c][r] = rows[*emitted][c];
+  b->nrows = r;
+  o->rows_out += (uint64_t)r;
+  *out = b;
+  return EXEC_BATCH_READY;
+}
+
 static op *build(exec_ctx *x, const ast *n, kql_diag *d);
 
 /* Build the operator of 'n' (and its inputs).  When the run watches operators (explain

@@ -138,6 +138,11 @@ KQL_INTERNAL bool exec_subquery(exec_ctx *x, const ast *n, const kql_value **val
 KQL_INTERNAL batch *batch_new(arena *a, int ncols);
 KQL_INTERNAL void batch_free(batch *b);
 KQL_INTERNAL void batch_clear(batch *b);
+/* Fill 'b' with up to EXEC_BATCH of the held rows rows[*emitted .. n) (each 'ncols' values),
+** advance *emitted, count them in o->rows_out, and return EXEC_BATCH_READY with *out = b, or
+** EXEC_DONE when none is left: the last step of the operators that hold their result rows. */
+KQL_INTERNAL exec_result exec_emit_rows(op *o, batch *b, kql_value *const *rows, size_t n,
+                                        size_t *emitted, int ncols, batch **out);
 /* Number of rows in play, and the index of the i'th one. */
 static inline int batch_count(const batch *b) { return b->sel ? b->nsel : b->nrows; }
 static inline int batch_row(const batch *b, int i) { return b->sel ? b->sel[i] : i; }

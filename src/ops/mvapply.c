@@ -145,14 +145,7 @@ static exec_result mva_next(op *o, batch **out) {
     for (int i = 0; i < k; i++)
       if (!apply_row(m, in, batch_row(in, i))) return EXEC_ERROR;
   }
-  batch_clear(m->out);
-  int nout = o->node->rel->n, k = 0;
-  for (; k < EXEC_BATCH && m->emitted < m->nres; k++, m->emitted++)
-    for (int c = 0; c < nout; c++) m->out->cols[c][k] = m->res[m->emitted][c];
-  m->out->nrows = k;
-  o->rows_out += (uint64_t)k;
-  *out = m->out;
-  return EXEC_BATCH_READY;
+  return exec_emit_rows(o, m->out, m->res, m->nres, &m->emitted, o->node->rel->n, out);
 }
 
 static void mva_close(op *o) {

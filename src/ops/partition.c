@@ -112,15 +112,7 @@ static exec_result partition_next(op *o, batch **out) {
       if (!run_group(p, lo, hi)) return EXEC_ERROR;
     }
   }
-  if (p->emitted >= p->nres) return EXEC_DONE;
-  batch_clear(p->out);
-  int nout = o->node->rel->n, k = 0;
-  for (; k < EXEC_BATCH && p->emitted < p->nres; k++, p->emitted++)
-    for (int c = 0; c < nout; c++) p->out->cols[c][k] = p->res[p->emitted][c];
-  p->out->nrows = k;
-  o->rows_out += (uint64_t)k;
-  *out = p->out;
-  return EXEC_BATCH_READY;
+  return exec_emit_rows(o, p->out, p->res, p->nres, &p->emitted, o->node->rel->n, out);
 }
 
 static void partition_close(op *o) {

@@ -91,16 +91,7 @@ static exec_result sort_next(op *o, batch **out) {
     free(tmp);
     if (s->limit >= 0 && (size_t)s->limit < s->nrows) s->nrows = (size_t)s->limit;
   }
-  if (s->emitted >= s->nrows) return EXEC_DONE;
-  batch *b = s->out;
-  batch_clear(b);
-  int r = 0;
-  for (; r < EXEC_BATCH && s->emitted < s->nrows; r++, s->emitted++)
-    for (int c = 0; c < s->ncols; c++) b->cols[c][r] = s->rows[s->emitted][c];
-  b->nrows = r;
-  o->rows_out += (uint64_t)r;
-  *out = b;
-  return EXEC_BATCH_READY;
+  return exec_emit_rows(o, s->out, s->rows, s->nrows, &s->emitted, s->ncols, out);
 }
 
 static void sort_close(op *o) {
