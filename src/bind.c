@@ -47,6 +47,7 @@ typedef struct binder {
 static bool bind_expr(binder *b, ast *n, bind_rel *rel);
 static bool bind_geoip(binder *b, ast *n);
 static bind_rel *bind_tab(binder *b, ast *n);
+static void push_where_into_join(ast *w);
 static bool looks_tabular(binder *b, const ast *n);
 static ast *pass_column(binder *b, const bind_rel *in, int col, const char *name, kql_span sp);
 static ast *expand_call(binder *b, ast *n, let_entry *fe, bind_rel *rel, bool tabular);
@@ -2710,6 +2711,7 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
       return NULL;
     }
     out = in;
+    if (n->in->kind == AST_JOIN) push_where_into_join(n);
     break;
   case AST_PROJECT:
     b->window = false;
@@ -2774,6 +2776,44 @@ static bind_rel *bind_tab_inner(binder *b, ast *n) {
   default: return NULL;
   }
   return out;
+}
+
+/* True when the bound predicate 'e' reads only the first 'nleft' columns of its input and
+** scalar lets: no subquery, no window function (the caller checks b->window). */
+static bool reads_left_only(const ast *e, int nleft) {
+  if (!e) return true;
+  if (e->kind < AST_LIT || e->kind == AST_STAR) return false; /* a subquery, or * */
+  if (e->kind == AST_NAME) {
+    if (e->col >= 0) return e->col < nleft;
+    return e->let != NULL && !bind_is_tabular(e->let);
+  }
+  if (e->kind == AST_CALL && (e->fn == NULL || (e->fn->flags & (FN_AGG | FN_WINDOW)))) return false;
+  if (!reads_left_only(e->a, nleft) || !reads_left_only(e->b, nleft) || !reads_left_only(e->c, nleft))
+    return false;
+  for (int i = 0; i < e->list.n; i++)
+    if (!reads_left_only(e->list.v[i], nleft)) return false;
+  return true;
+}
+
+/* 'w' is a where bound over the join 'w->in'.  When its predicate reads only the join's left
+** columns, run it on the left side, before the join: Kusto does so ("the filter is propagated
+** to the left side of the join"), and with innerunique, the default, that decides which left
+** row of a key is kept: `t1 | join t2 on key | where value == "v"` keeps a row whose value is
+** "v".  For inner, leftouter, leftsemi and leftanti it changes nothing but the work done.
+** The two nodes swap contents, so whatever points at 'w' now points at the join. */
+static void push_where_into_join(ast *w) {
+  ast *j = w->in;
+  int k = j->op;
+  if (j->kind != AST_JOIN || (k != 0 && k != 1 && k != 2 && k != 5 && k != 7) ||
+      (w->flags & (FIND_SEARCH | 0x400)) || !j->in || !j->in->rel)
+    return;
+  if (!reads_left_only(w->a, j->in->rel->n)) return;
+  ast join = *j, where = *w;
+  *w = join;
+  *j = where;
+  j->in = join.in; /* left input -> where -> join */
+  j->rel = join.in->rel;
+  w->in = j;
 }
 
 static bind_rel *bind_tab(binder *b, ast *n) {
