@@ -457,21 +457,108 @@ static bool word_at(dynlit *p, const char *w) {
          (p->i + k == p->n || !isalnum((unsigned char)p->s[p->i + k]));
 }
 
-static bool dl_call(dynlit *p, bool datetime) {
+/* The typed values a dynamic literal may hold, as Kusto's parser has them: datetime(...),
+** timespan(...) (or time), long(...), real(...) (or double), guid(...) and bool(...), each
+** also as null; their JSON is a string for datetime, timespan and guid (Kusto's text of the
+** value), else the number or bool.  int(...) and decimal(...) are refused, as Kusto does. */
+enum { DL_DATETIME, DL_TIMESPAN, DL_LONG, DL_REAL, DL_GUID, DL_BOOL };
+
+static bool dl_call(dynlit *p, int kind) {
   while (p->i < p->n && p->s[p->i] != '(') p->i++;
   size_t b = ++p->i;
   while (p->i < p->n && p->s[p->i] != ')') p->i++;
   if (p->i >= p->n) return false;
   size_t e = p->i++;
-  int64_t t;
+  while (b < e && isspace((unsigned char)p->s[b])) b++;
+  while (e > b && isspace((unsigned char)p->s[e - 1])) e--;
+  if (e - b >= 2 && (p->s[b] == '"' || p->s[b] == '\'') && p->s[e - 1] == p->s[b] &&
+      (kind == DL_DATETIME || kind == DL_TIMESPAN || kind == DL_GUID))
+    b++, e--; /* datetime("2022-01-01") */
+  const char *t = p->s + b;
+  size_t n = e - b;
+  if (n == 4 && memcmp(t, "null", 4) == 0) {
+    sb_put(&p->out, "null", 4);
+    return true;
+  }
   char buf[64];
-  int rc = datetime ? lit_parse_datetime(p->s + b, e - b, &t) : lit_parse_timespan(p->s + b, e - b, &t);
-  if (rc != 0) {
+  int64_t v;
+  size_t m = 0;
+  bool ok = n > 0 && n < sizeof buf;
+  if (ok) {
+    memcpy(buf, t, n);
+    buf[n] = 0;
+  }
+  switch (kind) {
+  case DL_DATETIME:
+    ok = ok && lit_parse_datetime_literal(t, n, &v) == 0;
+    if (ok) m = lit_format_datetime(v, buf);
+    break;
+  case DL_TIMESPAN:
+    ok = ok && lit_parse_timespan(t, n, &v) == 0;
+    if (ok) m = lit_format_timespan(v, buf);
+    break;
+  case DL_GUID: {
+    static const char hex[] = "0123456789abcdefABCDEF";
+    ok = ok && n == 36;
+    for (size_t k = 0; ok && k < n; k++)
+      ok = (k == 8 || k == 13 || k == 18 || k == 23) ? t[k] == '-' : strchr(hex, t[k]) != NULL;
+    for (size_t k = 0; ok && k < n; k++) buf[k] = (char)tolower((unsigned char)t[k]);
+    m = n;
+    break;
+  }
+  case DL_LONG: {
+    char *end;
+    errno = 0;
+    long long ll = ok ? strtoll(buf, &end, 0) : 0;
+    ok = ok && !errno && *end == 0;
+    if (ok) m = (size_t)snprintf(buf, sizeof buf, "%lld", ll);
+    break;
+  }
+  case DL_REAL: {
+    char *end = buf;
+    double d = 0;
+    if (ok && strcasecmp(buf, "nan") == 0) d = NAN, end = buf + n;
+    else if (ok && (strcasecmp(buf, "inf") == 0 || strcasecmp(buf, "+inf") == 0)) d = INFINITY, end = buf + n;
+    else if (ok && strcasecmp(buf, "-inf") == 0) d = -INFINITY, end = buf + n;
+    else if (ok) d = strtod(buf, &end);
+    ok = ok && end != buf && *end == 0;
+    if (ok) { /* NaN and infinities as pack_array has them: "NaN", "Infinity" */
+      m = json_format_real(d, buf);
+      if (isfinite(d)) sb_put(&p->out, buf, m);
+      else sb_json_string(&p->out, buf, m);
+    }
+    p->i = ok ? p->i : b;
+    return ok;
+  }
+  case DL_BOOL:
+    ok = ok && (strcasecmp(buf, "true") == 0 || strcasecmp(buf, "false") == 0);
+    if (ok) {
+      sb_puts(&p->out, buf[0] == 't' || buf[0] == 'T' ? "true" : "false");
+      return true;
+    }
+    break;
+  }
+  if (!ok) {
     p->i = b;
     return false;
   }
-  size_t n = datetime ? lit_format_datetime(t, buf) : lit_format_timespan(t, buf);
-  sb_json_string(&p->out, buf, n);
+  if (kind == DL_LONG) sb_put(&p->out, buf, m);
+  else sb_json_string(&p->out, buf, m);
+  return true;
+}
+
+/* A timespan written with a unit, 1h or 1.5d, as a dynamic literal's element. */
+static bool dl_timespan_unit(dynlit *p) {
+  size_t k = p->i;
+  while (k < p->n && (isdigit((unsigned char)p->s[k]) || p->s[k] == '.')) k++;
+  if (k == p->i || k >= p->n || !isalpha((unsigned char)p->s[k])) return false;
+  while (k < p->n && isalpha((unsigned char)p->s[k])) k++;
+  int64_t v;
+  if (lit_parse_timespan(p->s + p->i, k - p->i, &v) != 0) return false;
+  char buf[64];
+  size_t m = lit_format_timespan(v, buf);
+  sb_json_string(&p->out, buf, m);
+  p->i = k;
   return true;
 }
 
@@ -532,10 +619,29 @@ static bool dl_value(dynlit *p) {
     size_t k = c == 'f' ? 5 : 4;
     sb_put(&p->out, p->s + p->i, k);
     p->i += k;
-  } else if (word_at(p, "datetime")) {
-    ok = dl_call(p, true);
+  } else if (word_at(p, "dynamic")) { /* a nested dynamic(...) */
+    p->i += 7;
+    dl_blank(p);
+    if (p->i >= p->n || p->s[p->i] != '(') return false;
+    p->i++;
+    ok = dl_value(p);
+    dl_blank(p);
+    if (!ok || p->i >= p->n || p->s[p->i] != ')') return false;
+    p->i++;
+  } else if (word_at(p, "datetime") || word_at(p, "date")) {
+    ok = dl_call(p, DL_DATETIME);
   } else if (word_at(p, "timespan") || word_at(p, "time")) {
-    ok = dl_call(p, false);
+    ok = dl_call(p, DL_TIMESPAN);
+  } else if (word_at(p, "long")) {
+    ok = dl_call(p, DL_LONG);
+  } else if (word_at(p, "real") || word_at(p, "double")) {
+    ok = dl_call(p, DL_REAL);
+  } else if (word_at(p, "guid")) {
+    ok = dl_call(p, DL_GUID);
+  } else if (word_at(p, "bool")) {
+    ok = dl_call(p, DL_BOOL);
+  } else if (isdigit((unsigned char)c) && dl_timespan_unit(p)) {
+    ok = true;
   } else if (c == '-' || c == '+' || isdigit((unsigned char)c) || c == '.') {
     char *end;
     char buf[64];

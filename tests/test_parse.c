@@ -319,6 +319,16 @@ static const tree_case dynamics[] = {
     {"dynamic({\"t\": datetime(2020-01-01)})", "(lit dynamic {\"t\":\"2020-01-01T00:00:00Z\"})"},
     {"dynamic(['it\\'s', ')'])", "(lit dynamic [\"it's\",\")\"])"},
     {"dynamic([\"\\u00e9\"])", "(lit dynamic [\"\xC3\xA9\"])"},
+    /* the typed values Kusto's parser accepts inside a dynamic literal */
+    {"dynamic([dynamic({'a': 1}), 2])", "(lit dynamic [{\"a\":1},2])"},
+    {"dynamic([datetime(\"01-02-2022\"), date(2022-01-03), datetime(null)])",
+     "(lit dynamic [\"2022-01-02T00:00:00Z\",\"2022-01-03T00:00:00Z\",null])"},
+    {"dynamic([1h, 1.5d, 10ms, timespan(null), time('00:01:00')])",
+     "(lit dynamic [\"01:00:00\",\"1.12:00:00\",\"00:00:00.0100000\",null,\"00:01:00\"])"},
+    {"dynamic([long(0x10), long( -3 ), real(1.5), double(2), real(nan), real(-inf)])",
+     "(lit dynamic [16,-3,1.5,2,\"NaN\",\"-Infinity\"])"},
+    {"dynamic({'g': guid(74BE27DE-1e4e-49d9-b579-fe0b331d3642), 'b': bool(TRUE), 'f': bool(false)})",
+     "(lit dynamic {\"g\":\"74be27de-1e4e-49d9-b579-fe0b331d3642\",\"b\":true,\"f\":false})"},
 };
 TREE_TEST(dynamic_literals_become_compact_json, dynamics)
 
@@ -651,6 +661,12 @@ static const error_case bad_literals[] = {
     {"T | where d > time(25:00)", KQL_ERR_SYNTAX, "invalid timespan literal 'time(25:00)'", "", 14,
      25},
     {"T | where d == dynamic([1, 2)", KQL_ERR_SYNTAX, "invalid dynamic literal", "", 28, 29},
+    /* Kusto refuses int(...) and decimal(...) in a dynamic literal, and so does kql */
+    {"T | where d == dynamic([int(3)])", KQL_ERR_SYNTAX, "invalid dynamic literal", "", 24, 25},
+    {"T | where d == dynamic([decimal(1)])", KQL_ERR_SYNTAX, "invalid dynamic literal", "", 24, 25},
+    {"T | where d == dynamic([1x])", KQL_ERR_SYNTAX, "invalid dynamic literal", "", 25, 26},
+    {"T | where d == dynamic([guid(1234)])", KQL_ERR_SYNTAX, "invalid dynamic literal", "", 29, 30},
+    {"T | where d == dynamic([long(1.5)])", KQL_ERR_SYNTAX, "invalid dynamic literal", "", 29, 30},
 };
 ERROR_TEST(bad_literal_is_reported_at_the_offending_text, bad_literals)
 
