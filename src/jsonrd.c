@@ -13,6 +13,8 @@
 #include <emmintrin.h>
 #endif
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,9 @@ struct jsonrd {
   const volatile sig_atomic_t *stop; /* ... until this is set */
   uint64_t skipped;   /* rows passed over */
   int avx2;           /* cutter: 0 SSE2, 1 classify64_avx2, 2 blocks_avx2 (KQL_NO_AVX2=1: 0) */
+  struct ahead *ahead; /* RD_ARRAY under a filter: the thread cutting elements ahead, or NULL */
+  int nolines;        /* the reader of that thread: lines are not counted */
+  uint64_t ahead_taken; /* elements whose end that thread found */
 };
 
 static int fail(jsonrd *r, kql_diag *d, size_t at, const char *fmt, ...) KQL_PRINTF(4, 5);
@@ -144,6 +149,10 @@ static void set_place(kql_diag *d, const char *path, long line, long col) {
 /* Count the newlines of buf[lpos..to) so that r->line and r->lstart describe byte 'to'. */
 static void sync_lines(jsonrd *r, size_t to) {
   if (to <= r->lpos) return;
+  if (r->nolines) {
+    r->lpos = to;
+    return;
+  }
   const char *b = r->buf, *p = b + r->lpos, *e = b + to;
   while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
     p++;
@@ -1211,6 +1220,9 @@ static int close_array(jsonrd *r, kql_diag *d) {
   return 0;
 }
 
+static void ahead_start(jsonrd *r, uint64_t start);
+static int take_ahead(jsonrd *r, kql_diag *d);
+
 /* RD_ARRAY: find the next element (found()).  Returns 1, 0 after the array (and what follows
 ** it) is done, -1 on error. */
 static int next_element(jsonrd *r, long *line, kql_diag *d) {
@@ -1226,13 +1238,182 @@ static int next_element(jsonrd *r, long *line, kql_diag *d) {
     if ((c = peek(r, d)) == PEEK_ERR) return -1;
   }
   if (c == PEEK_EOF) return fail(r, d, r->len, MSG_TRUNC_ARRAY);
+  if (r->first && r->filter && (c == '{' || c == '[')) ahead_start(r, r->base + r->pos);
   r->first = 0;
   sync_lines(r, r->pos);
   *line = r->line;
-  int k = take_value(r, d);
+  int k = r->ahead && (c == '{' || c == '[') ? take_ahead(r, d) : 0;
+  if (k == 0) k = take_value(r, d);
   if (k <= 0) return k < 0 ? -1 : fail(r, d, r->vstart, MSG_TRUNC_ROW);
   return found(r, r->vstart, r->pos - r->vstart,
                r->wrap == WRAP_TABLE ? FORM_TABLE : FORM_ELEMENT);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Cutting ahead: a second thread finds where the elements of a row array end             */
+/* ------------------------------------------------------------------------------------ */
+
+/* Under a raw filter most rows are passed over unparsed, so what costs in a JSON array is
+** finding where each element ends (scan_value()), work a JSON Lines file does with memchr.
+** On a machine with a second core, a thread with its own reader of the same file runs ahead
+** of this one with the same take_value(), and hands over (start, end) file offsets of the
+** elements; next_element() takes an element whose start is where it stands instead of
+** scanning it again.  The other thread only saves work: its offsets are those take_value()
+** finds here (same bytes, same code), an element it has not reached or an offset that does
+** not match is scanned here as before, and every error is found and placed here. */
+
+#define AHEAD_RING 4096  /* elements handed over but not yet taken, at most */
+#define AHEAD_BATCH 128  /* elements passed over at once (one lock each way) */
+#define AHEAD_MIN_BYTES ((off_t)8 << 20) /* smaller files are not worth a thread */
+#define AHEAD_READ ((size_t)1024 << 10)  /* that thread's first buffer size */
+
+typedef struct ahead {
+  pthread_t th;
+  jsonrd *rd;                  /* the thread's own reader, from the first element on */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;           /* the ring changed, or stop */
+  uint64_t ring[AHEAD_RING][2]; /* start and end file offsets of elements */
+  size_t head, tail;           /* taken, handed over (counts; guarded by mu) */
+  bool done;                   /* the thread has stopped handing over (guarded by mu) */
+  bool stop;                   /* the thread must stop (guarded by mu) */
+  uint64_t got[AHEAD_BATCH][2]; /* this thread's batch taken from the ring */
+  size_t ngot, igot;           /* its size, the next to use */
+  bool over;                   /* nothing more will come */
+} ahead;
+
+static void *ahead_main(void *arg) {
+  ahead *a = arg;
+  jsonrd *r = a->rd;
+  kql_diag d;
+  uint64_t batch[AHEAD_BATCH][2];
+  size_t nb = 0;
+  bool more = true;
+  while (more) {
+    int c = peek(r, &d);
+    if (c == '{' || c == '[') {
+      more = take_value(r, &d) > 0;
+      if (more) {
+        batch[nb][0] = r->base + r->vstart;
+        batch[nb][1] = r->base + r->pos;
+        nb++;
+        c = peek(r, &d);
+        if (c == ',') r->pos++;
+        else more = false; /* ']', the end, or something next_element() will report */
+      }
+    } else {
+      more = false;
+    }
+    if (nb == AHEAD_BATCH || !more) {
+      pthread_mutex_lock(&a->mu);
+      for (size_t k = 0; k < nb && !a->stop; k++) {
+        while (a->tail - a->head == AHEAD_RING && !a->stop) pthread_cond_wait(&a->cv, &a->mu);
+        if (a->stop) break;
+        a->ring[a->tail % AHEAD_RING][0] = batch[k][0];
+        a->ring[a->tail % AHEAD_RING][1] = batch[k][1];
+        a->tail++;
+      }
+      if (a->stop) more = false;
+      if (!more) a->done = true;
+      pthread_cond_broadcast(&a->cv);
+      pthread_mutex_unlock(&a->mu);
+      nb = 0;
+    }
+  }
+  return NULL;
+}
+
+/* Start cutting ahead from file offset 'start' (the first element) when it pays. */
+static void ahead_start(jsonrd *r, uint64_t start) {
+  const char *env = getenv("KQL_SCAN_THREADS"), *min = getenv("KQL_AHEAD_MIN");
+  if ((env && atoi(env) == 1) || sysconf(_SC_NPROCESSORS_ONLN) < 2) return;
+  struct stat st;
+  if (fstat(r->fd, &st) != 0 || st.st_size < (min ? (off_t)atoll(min) : AHEAD_MIN_BYTES)) return;
+  kql_diag d;
+  jsonrd *o = jsonrd_open(r->path, &d);
+  if (!o) return;
+  if (lseek(o->fd, (off_t)start, SEEK_SET) != (off_t)start) {
+    jsonrd_close(o);
+    return;
+  }
+  o->base = start;
+  o->mode = RD_ARRAY;
+  o->nolines = 1;
+  o->cap = AHEAD_READ; /* smaller reads: the same memory as without the thread, nearly */
+  o->buf = xrealloc(o->buf, o->cap);
+  ahead *a = xcalloc(1, sizeof *a);
+  a->rd = o;
+  pthread_mutex_init(&a->mu, NULL);
+  pthread_cond_init(&a->cv, NULL);
+  if (pthread_create(&a->th, NULL, ahead_main, a) != 0) {
+    pthread_mutex_destroy(&a->mu);
+    pthread_cond_destroy(&a->cv);
+    jsonrd_close(o);
+    free(a);
+    return;
+  }
+  r->ahead = a;
+}
+
+static void ahead_stop(jsonrd *r) {
+  ahead *a = r->ahead;
+  if (!a) return;
+  pthread_mutex_lock(&a->mu);
+  a->stop = true;
+  pthread_cond_broadcast(&a->cv);
+  pthread_mutex_unlock(&a->mu);
+  pthread_join(a->th, NULL);
+  pthread_mutex_destroy(&a->mu);
+  pthread_cond_destroy(&a->cv);
+  jsonrd_close(a->rd);
+  free(a);
+  r->ahead = NULL;
+}
+
+/* The end offset of the element that starts at file offset 'start', if the other thread
+** found one there; else 0 (scan it here). */
+static uint64_t ahead_end(ahead *a, uint64_t start) {
+  for (;;) {
+    while (a->igot < a->ngot) {
+      uint64_t s = a->got[a->igot][0], e = a->got[a->igot][1];
+      if (s > start) return 0;   /* not this one: it is ahead, keep it */
+      a->igot++;
+      if (s == start) return e;
+    }
+    if (a->over) return 0;
+    pthread_mutex_lock(&a->mu);
+    while (a->head == a->tail && !a->done) pthread_cond_wait(&a->cv, &a->mu);
+    size_t k = 0;
+    for (; k < AHEAD_BATCH && a->head < a->tail; k++, a->head++) {
+      a->got[k][0] = a->ring[a->head % AHEAD_RING][0];
+      a->got[k][1] = a->ring[a->head % AHEAD_RING][1];
+    }
+    if (k == 0) a->over = true; /* done and empty */
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    a->ngot = k;
+    a->igot = 0;
+  }
+}
+
+/* Take the element at r->pos whose end the other thread found: 1 with it in
+** [r->vstart, r->pos); 0 to scan it here; -1 on a read error. */
+static int take_ahead(jsonrd *r, kql_diag *d) {
+  uint64_t start = r->base + r->pos, end = ahead_end(r->ahead, start);
+  if (end <= start) return 0;
+  while (r->base + r->len < end) {
+    if (r->eof) return 0;
+    if (fill(r, r->pos, d) < 0) return -1;
+  }
+  const unsigned char *b = (const unsigned char *)r->buf;
+  size_t e = (size_t)(end - r->base);
+  unsigned char c0 = b[r->pos], c1 = b[e - 1];
+  if (!((c0 == '{' && c1 == '}') || (c0 == '[' && c1 == ']'))) return 0; /* the file changed */
+  r->vstart = r->pos;
+  r->scan = r->pos = e;
+  r->depth = 0;
+  r->instr = 0;
+  r->ahead_taken++;
+  return 1;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1344,6 +1525,8 @@ void jsonrd_set_filter(jsonrd *r, const struct jsfilter *f, const volatile sig_a
 
 uint64_t jsonrd_skipped(const jsonrd *r) { return r->skipped; }
 
+uint64_t jsonrd_ahead_taken(const jsonrd *r) { return r->ahead_taken; }
+
 /* Parse a row's text as jsonrd_next() would have: see jsonrd.h. */
 int jsonrd_parse_row(jsonrd *r, const char *text, size_t n, const jsonrd_place *pl, void **obj,
                      kql_diag *d) {
@@ -1370,6 +1553,7 @@ uint64_t jsonrd_offset(const jsonrd *r) {
 /* Close the file and free 'r' with the last row; NULL is allowed. */
 void jsonrd_close(jsonrd *r) {
   if (r == NULL) return;
+  ahead_stop(r);
   cJSON_Delete(r->row);
   cJSON_Delete(r->parsed);
   for (int i = 0; i < r->ncols; i++) free(r->cols[i]);

@@ -561,6 +561,102 @@ START_TEST(filtered_random_rows_keep_every_element_with_the_literal) {
 }
 END_TEST
 
+/* Read 'path' under a filter on "abc" with jsonrd_next_row(): a transcript of every row
+** returned (its place and text) and of how the reading ended (the error, placed).  With
+** 'ahead', the second thread cuts the elements (KQL_AHEAD_MIN=0: at any size); '*taken' is
+** how many elements it handed over. */
+static char *filtered_transcript(const char *path, bool ahead, uint64_t *taken) {
+  if (ahead) {
+    unsetenv("KQL_SCAN_THREADS");
+    setenv("KQL_AHEAD_MIN", "0", 1);
+  } else {
+    setenv("KQL_SCAN_THREADS", "1", 1);
+  }
+  arena *a = arena_new();
+  jsfilter *f = jsfilter_new(a, 1, &(jscan_lit){"abc", 3, true});
+  kql_diag d;
+  memset(&d, 0, sizeof d);
+  jsonrd *r = jsonrd_open(path, &d);
+  ck_assert_ptr_nonnull(r);
+  jsonrd_set_filter(r, f, NULL);
+  size_t cap = 1 << 16, used = 0;
+  char *t = malloc(cap);
+  ck_assert_ptr_nonnull(t);
+  int k;
+  const char *text;
+  size_t tn;
+  jsonrd_place pl;
+  while ((k = jsonrd_next_row(r, &text, &tn, &pl, &d)) == 1) {
+    while (used + tn + 64 > cap) {
+      t = realloc(t, cap *= 2);
+      ck_assert_ptr_nonnull(t);
+    }
+    used += (size_t)snprintf(t + used, cap - used, "%ld:%ld ", pl.line, pl.col);
+    memcpy(t + used, text, tn);
+    used += tn;
+    t[used++] = '\n';
+  }
+  while (used + sizeof d.msg + 64 > cap) {
+    t = realloc(t, cap *= 2);
+    ck_assert_ptr_nonnull(t);
+  }
+  snprintf(t + used, cap - used, "end %d %s %ld:%ld skipped %llu\n", k, k < 0 ? d.msg : "",
+           k < 0 ? d.line : 0L, k < 0 ? d.col : 0L, (unsigned long long)jsonrd_skipped(r));
+  *taken = jsonrd_ahead_taken(r);
+  jsonrd_close(r);
+  arena_free(a);
+  unsetenv("KQL_SCAN_THREADS");
+  unsetenv("KQL_AHEAD_MIN");
+  return t;
+}
+
+/* The same file read with and without the thread that cuts ahead: the same transcript. */
+static uint64_t expect_same_with_ahead(const char *text, size_t n) {
+  char path[64];
+  make_file(path, text, n);
+  uint64_t taken0, taken;
+  char *plain = filtered_transcript(path, false, &taken0);
+  char *ahead = filtered_transcript(path, true, &taken);
+  ck_assert_uint_eq(taken0, 0);
+  ck_assert_msg(strcmp(plain, ahead) == 0, "cutting ahead changed the rows:\n%.400s\n---\n%.400s",
+                plain, ahead);
+  free(plain);
+  free(ahead);
+  unlink(path);
+  return taken;
+}
+
+START_TEST(cutting_ahead_gives_the_rows_and_errors_of_one_thread) {
+  /* random arrays in each layout; as they are, wrapped, cut short, and spoilt at one byte
+  ** (a comma dropped, a stray character, a quote), so that both ways meet the same error */
+  for (uint64_t seed = 1; seed <= 6; seed++) {
+    size_t n;
+    char *t = rnd_array(seed * 31 + (uint64_t)_i, _i, 300, &n);
+    ck_assert_uint_gt(expect_same_with_ahead(t, n), 0); /* the thread did cut */
+    char *w = malloc(n + 32);
+    ck_assert_ptr_nonnull(w);
+    int wn = sprintf(w, "{\"value\": %.*s}", (int)n, t);
+    expect_same_with_ahead(w, (size_t)wn);
+    free(w);
+    expect_same_with_ahead(t, n * 2 / 3); /* truncated */
+    uint64_t st = seed;
+    for (int k = 0; k < 6; k++) {
+      char *b = malloc(n);
+      ck_assert_ptr_nonnull(b);
+      memcpy(b, t, n);
+      size_t at = 2 + (size_t)(rnd(&st) % (n - 4));
+      static const char spoil[] = {'x', '"', '}', ']', ' ', '{'};
+      char *comma = memchr(b + at, ',', n - at);
+      if (k == 0 && comma) *comma = ' ';
+      else b[at] = spoil[k];
+      expect_same_with_ahead(b, n);
+      free(b);
+    }
+    free(t);
+  }
+}
+END_TEST
+
 START_TEST(random_rows_cut_by_read_buffers_give_the_elements_cjson_finds) {
   /* over 3 MiB of rows: elements cross the reader's 1 MiB reads at assorted bytes */
   size_t n;
@@ -769,6 +865,8 @@ Suite *jsonrd_suite(void) {
        random_arrays_cut_without_avx2_give_the_elements_cjson_finds, LAY_N},
       {"filtered_random_rows_keep_every_element_with_the_literal",
        filtered_random_rows_keep_every_element_with_the_literal, LAY_N},
+      {"cutting_ahead_gives_the_rows_and_errors_of_one_thread",
+       cutting_ahead_gives_the_rows_and_errors_of_one_thread, LAY_N},
       {"random_rows_cut_by_read_buffers_give_the_elements_cjson_finds",
        random_rows_cut_by_read_buffers_give_the_elements_cjson_finds, 2},
       {"log_analytics_tables_become_objects_keyed_by_column_name",
