@@ -115,8 +115,16 @@ KQL_API void kql_cache_stats(const kql_cache *c, uint64_t *loads, uint64_t *byte
 /* The instant now() will be: 1 when pinned with kql_engine_set_now, 2 when taken from a
 ** data folder's now.txt, 0 when it will be the wall clock at run time. */
 KQL_API int kql_engine_now(const kql_engine *e, int64_t *ticks);
+/* The instant now() is for compiled query 'q': as kql_engine_now, except that a data folder's
+** now.txt applies only to a query that reads a table of a data folder (the instant its data
+** was exported); a query over no such table (print now(), datatable, --table files) sees the
+** clock. */
+KQL_API int kql_query_now(const kql_query *q, int64_t *ticks);
 /* Parse an ISO-8601 instant into ticks; returns 0 on success. */
 KQL_API int kql_parse_datetime(const char *text, int64_t *ticks);
+/* Write the instant 'ticks' as kql prints it (2026-06-01T00:00:00Z) into 'buf', which must
+** hold 40 bytes; returns its length. */
+KQL_API size_t kql_format_datetime(int64_t ticks, char *buf);
 
 /* Query: compile (parse + bind) 'text' of 'len' bytes. On error returns NULL and fills 'd'. */
 KQL_API kql_query *kql_query_compile(kql_engine *e, const char *text, size_t len, kql_diag *d);

@@ -196,6 +196,7 @@ cat_table *cat_lookup(catalog *c, const char *name, bool *err, kql_diag *d) {
     }
     if (!path && !schema) return NULL;
     t = add_table(c, name, path);
+    t->in_dir = path != NULL;
   }
   if (t->loaded) return t;
   for (dir_list *l = c->schemas; l; l = l->next) {

@@ -22,6 +22,7 @@ typedef struct cat_table {
   cat_col *cols;   /* the schema */
   bool inferred;   /* the schema came from the data */
   bool loaded;     /* the schema has been read */
+  bool in_dir;     /* its data file was found in a data folder (not named by --table) */
   struct cat_table *next; /* next table in the catalog */
 } cat_table;
 

@@ -156,12 +156,58 @@ void kql_engine_add_external(kql_engine *e, const char *url, const char *path) {
   cat_add_external(e->cat, url, path);
 }
 
+static int64_t wall_now(void);
+
+/* Does the bound query 'n' read a table found in a data folder?  Shared subtrees (lets) are
+** visited once. */
+typedef struct seen_set {
+  const ast *v[1024];
+  int n;
+} seen_set;
+
+static bool reads_dir_table(const ast *n, seen_set *s) {
+  if (!n) return false;
+  for (int i = 0; i < s->n; i++)
+    if (s->v[i] == n) return false;
+  if (s->n < (int)KQL_ARRAY_LEN(s->v)) s->v[s->n++] = n;
+  else return false; /* a query this large: keep the clock */
+  if (n->kind == AST_TABLE && n->scan && n->scan->table && n->scan->table->in_dir) return true;
+  if (reads_dir_table(n->in, s) || reads_dir_table(n->a, s) || reads_dir_table(n->b, s) ||
+      reads_dir_table(n->c, s) || reads_dir_table(n->let, s))
+    return true;
+  const ast_list *ls[] = {&n->list, &n->by, &n->opts};
+  for (size_t k = 0; k < KQL_ARRAY_LEN(ls); k++)
+    for (int i = 0; i < ls[k]->n; i++)
+      if (reads_dir_table(ls[k]->v[i], s)) return true;
+  return false;
+}
+
+/* now() for the bound query 'n': pinned, else a data folder's now.txt when the query reads a
+** table of a data folder (the instant its data was exported), else 0 (the clock). */
+static int query_now(const kql_engine *e, const ast *n, int64_t *ticks) {
+  if (e->has_now) {
+    *ticks = e->now;
+    return 1;
+  }
+  if (!e->has_data_now || !n) return 0;
+  seen_set *s = xcalloc(1, sizeof *s);
+  bool dir = reads_dir_table(n, s);
+  free(s);
+  if (!dir) return 0;
+  *ticks = e->data_now;
+  return 2;
+}
+
+int kql_query_now(const kql_query *q, int64_t *ticks) { return query_now(q->e, q->result, ticks); }
+
 int kql_engine_now(const kql_engine *e, int64_t *ticks) {
   if (e->has_now) *ticks = e->now;
   else if (e->has_data_now) *ticks = e->data_now;
   else return 0;
   return e->has_now ? 1 : 2;
 }
+
+size_t kql_format_datetime(int64_t ticks, char *buf) { return lit_format_datetime(ticks, buf); }
 
 int kql_parse_datetime(const char *text, int64_t *ticks) {
   return lit_parse_datetime(text, strlen(text), ticks);
@@ -219,7 +265,7 @@ static bool discover_keys(void *ctx, const ast *input, const ast *expr, arena *a
   x.a = arena_new();
   x.d = d;
   x.cat = e->cat;
-  if (!kql_engine_now(e, &x.now)) x.now = 0;
+  if (!query_now(e, input, &x.now)) x.now = wall_now();
   key_acc acc = {out, 0, a};
   arena *tmp = arena_new();
   op *root = exec_build(&x, input, d);
@@ -315,7 +361,7 @@ static kql_status run(kql_query *q, void (*row_fn)(void *ctx, const kql_value *r
   x.strict = q->e->strict;
   x.max_mem = q->e->max_mem;
   x.cat = q->e->cat;
-  if (!kql_engine_now(q->e, &x.now)) x.now = wall_now();
+  if (!query_now(q->e, q->result, &x.now)) x.now = wall_now();
   an_run prog, *an = watch_start(q, &prog); /* analyze.c: figures, progress, cancelling */
   x.an = an;
   x.cancel = &q->cancel;

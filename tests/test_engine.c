@@ -202,6 +202,50 @@ START_TEST(now_comes_from_the_data_folder_unless_pinned) {
 }
 END_TEST
 
+START_TEST(now_txt_applies_only_to_queries_over_the_folder_tables) {
+  /* now.txt is the instant the folder's data was exported: a query that reads none of its
+  ** tables (print, datatable, a file named with kql_engine_add_table_file) sees the clock */
+  make_dir();
+  write_file("now.txt", "2020-01-01T00:00:00Z\n");
+  write_file("T.jsonl", "{\"x\":1}\n");
+  write_file("other.jsonl", "{\"y\":2}\n");
+  kql_engine *e = kql_engine_new();
+  kql_diag d;
+  ck_assert_int_eq(kql_engine_add_data_dir(e, dir, &d), KQL_OK);
+  char path[512];
+  snprintf(path, sizeof path, "%s/other.jsonl", dir);
+  ck_assert_int_eq(kql_engine_add_table_file(e, "U", path, &d), KQL_OK);
+  static const struct {
+    const char *q;
+    int how;  /* kql_query_now() */
+    int y2020;  /* now() is the folder's 2020-01-01 */
+  } cases[] = {
+      {"print a = now() < datetime(2021-01-01)", 0, 0},
+      {"datatable(x:long)[1] | project a = ago(1d) < datetime(2021-01-01)", 0, 0},
+      {"U | project a = now() < datetime(2021-01-01)", 0, 0},
+      {"T | project a = now() < datetime(2021-01-01)", 2, 1},
+      {"let k = toscalar(T | count); print a = now() < datetime(2021-01-01) and k == 1", 2, 1},
+      {"U | join kind=leftouter (T | project x) on $left.y == $right.x | project a = now() < datetime(2021-01-01)", 2, 1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    kql_query *q = kql_query_compile(e, cases[i].q, strlen(cases[i].q), &d);
+    ck_assert_msg(q != NULL, "%s: %s", cases[i].q, d.msg);
+    int64_t t;
+    ck_assert_msg(kql_query_now(q, &t) == cases[i].how, "%s", cases[i].q);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(kql_query_run_to(q, f, KQL_FMT_NDJSON, 0, &d), KQL_OK);
+    fclose(f);
+    ck_assert_msg(strstr(buf, cases[i].y2020 ? "true" : "false") != NULL, "%s: %s", cases[i].q, buf);
+    free(buf);
+    kql_query_free(q);
+  }
+  kql_engine_free(e);
+  remove_dir();
+}
+END_TEST
+
 START_TEST(a_table_with_a_schema_but_no_data_is_a_located_error) {
   make_dir();
   write_file("schemas/Only.json", "{\"Only\": {\"a\": \"string\"}}");
@@ -361,6 +405,7 @@ Suite *engine_suite(void) {
       {"misfit", a_value_that_does_not_fit_its_column_is_reported},
       {"strict", strict_mode_makes_a_misfit_an_error},
       {"now", now_comes_from_the_data_folder_unless_pinned},
+      {"now_txt_scope", now_txt_applies_only_to_queries_over_the_folder_tables},
       {"nodata", a_table_with_a_schema_but_no_data_is_a_located_error},
       {"escape", a_table_name_cannot_leave_its_data_folder},
       {"explain", explain_lists_each_step_and_the_columns_read},

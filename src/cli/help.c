@@ -366,15 +366,16 @@ static const help_topic topics[] = {
     {"ago", "", SCALAR, "now minus a timespan",
      "ago(Timespan)",
      "The instant that lies Timespan before now(): ago(1h), ago(7d). kql takes now() once per "
-     "query; on the shipped data it is pinned by data/now.txt (2026-06-01T00:00:00Z), and "
-     "'--now' pins it for any data.",
+     "query; a query over the shipped data sees it pinned by data/now.txt "
+     "(2026-06-01T00:00:00Z), and '--now' pins it for any query.",
      "DeviceLogonEvents\n| where Timestamp > ago(2d)\n| project Timestamp, DeviceName, ActionType",
      "now, between, bin"},
     {"now", "", SCALAR, "the current instant (the same for the whole query)",
      "now([Offset])",
      "The instant the query runs at, plus Offset if given: now(-5d) is ago(5d). Every now() "
-     "of a query sees the same instant. kql takes it from --now, else from the data folder's "
-     "now.txt, else from the clock; in the shell '.now' shows or pins it.",
+     "of a query sees the same instant. kql takes it from --now, else, when the query reads "
+     "a table of a data folder, from that folder's now.txt, else from the clock; in the shell "
+     "'.now' shows or pins it.",
      "print Now = now(), FiveDaysAgo = now(-5d)",
      "ago"},
     {"bin", "floor", SCALAR, "round down to a multiple (time buckets)",

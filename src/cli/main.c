@@ -65,7 +65,8 @@ static const char *const usage_run =
     "  --functions DIR     saved functions and ASIM parsers the query may call: Sentinel's\n"
     "                      function/parser YAML files and NAME.kql files.  Repeatable.\n"
     "  --now TIME          pin now() and ago(): an ISO-8601 UTC instant, e.g. 2026-06-01T23:00:00Z.\n"
-    "                      Default: the data folder's now.txt if it has one, else the clock.\n"
+    "                      Default: for a query over a data folder's tables, its now.txt if it\n"
+    "                      has one; else the clock.\n"
     "  --format F          table (default on a terminal) | json (default otherwise) | ndjson | csv\n"
     "                      | csv-raw (csv puts a ' before text cells starting = + - @, so that\n"
     "                      spreadsheets do not run them as formulas; csv-raw does not)\n"
@@ -635,7 +636,7 @@ static int cmd_run(int argc, char **argv, bool explain) {
   } else if (explain) {
     kql_query_explain(q, stdout);
     int64_t t;
-    int how = kql_engine_now(e, &t);
+    int how = kql_query_now(q, &t);
     if (how == 2) printf("    now(): from the data folder's now.txt (override with --now)\n");
   } else {
     out_file out;

@@ -439,6 +439,13 @@ static void cmd_now(shell *s, const char *arg) {
   }
   int64_t t;
   int how = kql_engine_now(s->e, &t);
+  if (how == 2) { /* the data folder's instant, for the queries that read its tables */
+    char buf[40];
+    kql_format_datetime(t, buf);
+    printf("now() = %s for queries over the data folder's tables (its now.txt), the clock "
+           "otherwise; .now TIME pins an instant for every query\n", buf);
+    return;
+  }
   const char *q = "print now()";
   kql_diag d;
   kql_query *qq = kql_query_compile(s->e, q, strlen(q), &d);
@@ -453,9 +460,8 @@ static void cmd_now(shell *s, const char *arg) {
   free(buf);
   kql_result_free(r);
   kql_query_free(qq);
-  printf("(%s)\n", how == 1   ? "pinned: .now TIME pins another instant"
-                   : how == 2 ? "from the data folder's now.txt; .now TIME pins another"
-                              : "the clock at each query; .now TIME pins it");
+  printf("(%s)\n", how == 1 ? "pinned: .now TIME pins another instant"
+                             : "the clock at each query; .now TIME pins it");
 }
 
 static void cmd_format(shell *s, const char *arg) {
