@@ -788,14 +788,16 @@ const char *kql_engine_table_path(kql_engine *e, const char *table) {
 }
 
 int kql_function(int i, kql_function_info *info) {
-  size_t n;
-  const fn_def *f = fn_table(&n);
-  if (i < 0 || (size_t)i >= n) return 0;
-  info->name = f[i].name;
-  info->summary = f[i].summary ? f[i].summary : "";
-  info->aggregate = (f[i].flags & FN_AGG) != 0;
-  info->min_args = f[i].min_args;
-  info->max_args = f[i].max_args;
+  size_t n, m, a = 0, b = 0;
+  const fn_def *f = fn_table(&n), *g = fn_forms(&m), *p = NULL;
+  if (i < 0 || (size_t)i >= n + m) return 0;
+  for (int k = 0; k <= i; k++) /* the i'th of the two sorted lists merged */
+    p = b >= m || (a < n && strcmp(f[a].name, g[b].name) < 0) ? &f[a++] : &g[b++];
+  info->name = p->name;
+  info->summary = p->summary ? p->summary : "";
+  info->aggregate = (p->flags & FN_AGG) != 0;
+  info->min_args = p->min_args;
+  info->max_args = p->max_args;
   return 1;
 }
 

@@ -123,6 +123,30 @@ START_TEST(registry_is_sorted_by_name_without_duplicates) {
 }
 END_TEST
 
+START_TEST(help_lists_the_binder_forms_with_the_table_sorted) {
+  /* the functions bind.c handles itself are not in the table, but kql help lists them */
+  size_t m;
+  const fn_def *g = fn_forms(&m);
+  ck_assert_uint_gt(m, 0);
+  for (size_t i = 0; i < m; i++) {
+    ck_assert_ptr_null(fn_lookup(g[i].name));
+    if (i) ck_assert_msg(strcmp(g[i - 1].name, g[i].name) < 0, "'%s' before '%s'", g[i - 1].name, g[i].name);
+  }
+  kql_function_info info, prev = {0};
+  int i = 0, forms = 0;
+  for (; kql_function(i, &info); i++) {
+    if (i) ck_assert_msg(strcmp(prev.name, info.name) < 0, "'%s' before '%s'", prev.name, info.name);
+    forms += strcmp(info.name, "column_ifexists") == 0 || strcmp(info.name, "percentiles") == 0;
+    if (strcmp(info.name, "percentiles") == 0) ck_assert_int_eq(info.aggregate, 1);
+    prev = info;
+  }
+  size_t n;
+  fn_table(&n);
+  ck_assert_int_eq(i, (int)(n + m));
+  ck_assert_int_eq(forms, 2);
+}
+END_TEST
+
 START_TEST(every_registered_name_is_found_by_lookup) {
   size_t n;
   const fn_def *t = fn_table(&n);
@@ -754,6 +778,7 @@ Suite *func_suite(void) {
 #define TABLE(fn, table) LOOP(fn, sizeof table / sizeof table[0])
 #define ONE(fn) {#fn, fn, 0}
       ONE(registry_is_sorted_by_name_without_duplicates),
+      ONE(help_lists_the_binder_forms_with_the_table_sorted),
       ONE(every_registered_name_is_found_by_lookup),
       ONE(no_registered_name_is_also_listed_as_unsupported),
       ONE(every_entry_is_well_formed),

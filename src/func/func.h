@@ -51,6 +51,9 @@ KQL_INTERNAL const fn_def *fn_lookup(const char *name);
 /* True when 'name' is a Kusto function kql does not have yet. */
 KQL_INTERNAL bool fn_known_unsupported(const char *name);
 KQL_INTERNAL const fn_def *fn_table(size_t *n);
+/* The functions the binder handles itself (column_ifexists, percentiles, ...), sorted: listed
+** by kql_function() with the table's, never found by fn_lookup(). */
+KQL_INTERNAL const fn_def *fn_forms(size_t *n);
 /* geo.c: open the MaxMind database at 'path' (kept open for the process); false with the
 ** reason in 'err' when it is not one. */
 KQL_INTERNAL bool fn_geo_open(const char *path, char *err, size_t errlen);

@@ -346,3 +346,21 @@ const fn_def *fn_table(size_t *n) {
   *n = KQL_ARRAY_LEN(builtins);
   return builtins;
 }
+
+/* Functions the binder handles itself (bind.c), for help and completion only: fn_lookup()
+** does not find them.  Keep sorted by name. */
+#define FORM(name, lo, hi, flags, doc) \
+  {name, lo, hi, flags, NULL, NULL, 0, NULL, NULL, FN_NAME_NONE, NULL, doc}
+static const fn_def forms[] = {
+    FORM("bag_pack_columns", 1, 64, 0, "a property bag of the named columns and their values"),
+    FORM("column_ifexists", 2, 2, 0, "the column named by a string, or the default when the input has none"),
+    FORM("columnifexists", 2, 2, 0, "legacy name of column_ifexists()"),
+    FORM("ingestion_time", 0, 0, 0, "the time a row was ingested: null, exported rows carry none"),
+    FORM("percentiles", 2, 64, FN_AGG, "nearest-rank percentiles (exact), one column each: percentiles(x, 50, 95)"),
+    FORM("percentilesw", 3, 64, FN_AGG, "weighted nearest-rank percentiles, one column each: percentilesw(x, weight, 50, 95)"),
+};
+
+const fn_def *fn_forms(size_t *n) {
+  *n = KQL_ARRAY_LEN(forms);
+  return forms;
+}
