@@ -36,7 +36,6 @@ typedef struct join_op {
   size_t nrows, cap;   /* right rows held */
   size_t *chain;       /* per right row: next row with the same key, or SIZE_MAX */
   join_slot *slots;    /* hash table of the right rows' distinct keys */
-  size_t *tail;        /* per slot: last row of its chain */
   size_t nslots;       /* power of two */
   bool *matched;       /* per right row: matched by some left row */
   uint32_t *seen;      /* innerunique: left keys seen (index into seen_keys + 1) */
@@ -86,11 +85,13 @@ static void build(join_op *j) {
   while (ns < j->nrows * 2) ns *= 2;
   j->nslots = ns;
   j->slots = xcalloc(ns, sizeof *j->slots);
-  j->tail = xcalloc(ns, sizeof *j->tail);
   j->chain = xmalloc(sizeof *j->chain * (j->nrows ? j->nrows : 1));
   j->matched = xcalloc(j->nrows ? j->nrows : 1, sizeof *j->matched);
   kql_value k[32], o[32];
-  for (size_t r = 0; r < j->nrows; r++) {
+  /* last row first, each put at the head of its key's chain: the chains come out in input
+  ** order without a per-slot tail (an array as large as the table, and a cache miss more
+  ** per row) */
+  for (size_t r = j->nrows; r-- > 0;) {
     j->chain[r] = SIZE_MAX;
     right_key(j, r, k);
     if (key_null(k, j->nkeys)) continue;
@@ -100,7 +101,6 @@ static void build(join_op *j) {
     for (;;) {
       if (!j->slots[h].row) {
         j->slots[h] = (join_slot){(uint32_t)(r + 1), tag};
-        j->tail[h] = r;
         break;
       }
       if (j->slots[h].tag != tag) {
@@ -109,8 +109,8 @@ static void build(join_op *j) {
       }
       right_key(j, j->slots[h].row - 1, o);
       if (key_eq(k, o, j->nkeys)) {
-        j->chain[j->tail[h]] = r;
-        j->tail[h] = r;
+        j->chain[r] = j->slots[h].row - 1;
+        j->slots[h].row = (uint32_t)(r + 1);
         break;
       }
       h = (h + 1) & (ns - 1);
@@ -170,7 +170,7 @@ static size_t held(const join_op *j, size_t nrows) {
   size_t ns = 16;
   while (ns < nrows * 2) ns *= 2;
   return arena_used(j->keep) + j->cap * sizeof *j->rows + j->seen_cap * sizeof *j->seen_keys +
-         j->seen_slots * sizeof *j->seen + (nrows ? ns * (sizeof *j->slots + sizeof *j->tail) : 0) +
+         j->seen_slots * sizeof *j->seen + (nrows ? ns * sizeof *j->slots : 0) +
          nrows * (sizeof *j->chain + sizeof *j->matched);
 }
 
@@ -291,7 +291,6 @@ static void join_close(op *o) {
   free(j->rows);
   free(j->chain);
   free(j->slots);
-  free(j->tail);
   free(j->matched);
   free(j->seen);
   free(j->seen_keys);
