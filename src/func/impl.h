@@ -522,4 +522,20 @@ FN_SCALAR(f_geo_info);
 FN_TYPE(ty_parse_xml);
 FN_SCALAR(f_parse_xml);
 
+/* bits.c: bitwise scalars over longs. */
+FN_TYPE(ty_binary_and);
+FN_TYPE(ty_binary_or);
+FN_TYPE(ty_binary_xor);
+FN_TYPE(ty_binary_not);
+FN_TYPE(ty_binary_shift_left);
+FN_TYPE(ty_binary_shift_right);
+FN_TYPE(ty_bitset_count_ones);
+FN_SCALAR(f_binary_and);
+FN_SCALAR(f_binary_or);
+FN_SCALAR(f_binary_xor);
+FN_SCALAR(f_binary_not);
+FN_SCALAR(f_binary_shift_left);
+FN_SCALAR(f_binary_shift_right);
+FN_SCALAR(f_bitset_count_ones);
+
 #endif /* KQL_FUNC_IMPL_H */
