@@ -134,6 +134,92 @@ static const xcase bits[] = {
     {"gettype(bitset_count_ones(int(7)))", "\"long\""},
 };
 
+
+/* ---- text and encodings (encode.c) ---- */
+
+static const xcase texts[] = {
+    /* isascii: every character below U+0080 */
+    {"isascii('some string')", "true"},
+    {"isascii('h\u00e9llo')", "false"},
+    {"isascii('')", "true"},
+    {"isascii('tab\\tand ~ DEL\\u007f')", "true"},
+    {"isascii('\u20ac')", "false"},
+    {"isascii(12345)", "true"},
+    /* isutf8: kql's strings are read as UTF-8, so every one of them is well-formed */
+    {"isutf8('some string')", "true"},
+    {"isutf8('\u05e7\u05d5\u05e1\u05d8\u05d5 \U0001F600')", "true"},
+    {"isutf8('')", "true"},
+    /* code points: one-, two-, three- and four-byte UTF-8 */
+    {"unicode_codepoints_from_string('Kusto')", "[75,117,115,116,111]"},
+    {"unicode_codepoints_from_string('a\u00e9\u20ac\U0001F600')", "[97,233,8364,128512]"},
+    {"unicode_codepoints_from_string('\u2466\u24b0')", "[9318,9392]"},
+    {"unicode_codepoints_from_string('')", "[]"},
+    {"unicode_codepoints_from_string(12)", "[49,50]"},
+    {"to_utf8('AZ')", "[65,90]"},
+    /* and back */
+    {"unicode_codepoints_to_string(unicode_codepoints_from_string('K\u00fcsto \U0001F600'))", "\"K\u00fcsto \U0001F600\""},
+    {"array_length(unicode_codepoints_from_string(strrep('\u00e9', 1000)))", "1000"},
+    /* dynamic_to_json: bag members sorted by name at every depth, arrays kept in order */
+    {"dynamic_to_json(dynamic({'b':1,'a':2}))", "\"{\\\"a\\\":2,\\\"b\\\":1}\""},
+    {"dynamic_to_json(dynamic({'z':[3,1,{'y':1,'x':{}}],'B':null,'a':[]}))",
+     "\"{\\\"B\\\":null,\\\"a\\\":[],\\\"z\\\":[3,1,{\\\"x\\\":{},\\\"y\\\":1}]}\""},
+    /* ordinal order: upper case before lower case, A1 < A14 < B1 */
+    {"dynamic_to_json(dynamic({'B1':2,'A14':1,'a':0,'A1':3}))", "\"{\\\"A1\\\":3,\\\"A14\\\":1,\\\"B1\\\":2,\\\"a\\\":0}\""},
+    /* two bags with the same members in another order give the same text */
+    {"dynamic_to_json(dynamic({'k':1,'j':{'q':1,'p':2}})) == dynamic_to_json(dynamic({'j':{'p':2,'q':1},'k':1}))", "true"},
+    {"dynamic_to_json(dynamic([1,'two',true,null,2.5]))", "\"[1,\\\"two\\\",true,null,2.5]\""},
+    /* keys that need escaping stay escaped */
+    {"dynamic_to_json(dynamic({'q\"':1}))", "\"{\\\"q\\\\\\\"\\\":1}\""},
+    /* a dynamic string is JSON, with its quotes */
+    {"dynamic_to_json(dynamic('s'))", "\"\\\"s\\\"\""},
+    {"dynamic_to_json(dynamic(7))", "\"7\""},
+    /* any other value is tostring() of it */
+    {"dynamic_to_json(1.5)", "\"1.5\""},
+    {"dynamic_to_json('plain')", "\"plain\""},
+    {"dynamic_to_json(datetime(2020-01-01))", "\"2020-01-01T00:00:00.0000000Z\""},
+    {"dynamic_to_json(dynamic(null))", "\"\""},
+    {"gettype(dynamic_to_json(dynamic([])))", "\"string\""},
+    /* format_bytes: 1024-based units, rounded to 'precision' decimals (default 0) */
+    {"format_bytes(564)", "\"564 Bytes\""},
+    {"format_bytes(0)", "\"0 Bytes\""},
+    {"format_bytes(1023)", "\"1023 Bytes\""},
+    {"format_bytes(1024)", "\"1 KB\""},
+    /* 10332 / 1024 = 10.0898... */
+    {"format_bytes(10332, 1)", "\"10.1 KB\""},
+    {"format_bytes(10332, 3)", "\"10.09 KB\""},
+    /* 20010332 / 1048576 = 19.0833... */
+    {"format_bytes(20010332)", "\"19 MB\""},
+    {"format_bytes(20010332, 2)", "\"19.08 MB\""},
+    /* 20010332 / 1024 = 19541.34... */
+    {"format_bytes(20010332, 0, 'KB')", "\"19541 KB\""},
+    {"format_bytes(20010332, 0, 'kb')", "\"19541 KB\""},
+    {"format_bytes(1048576, 3, 'GB')", "\"0.001 GB\""},
+    {"format_bytes(1048576, 2, 'GB')", "\"0 GB\""},
+    {"format_bytes(3, 0, 'Bytes')", "\"3 Bytes\""},
+    {"format_bytes(1024, 2, '')", "\"1 KB\""},
+    /* every unit: 2^30, 2^40, 2^50, 2^60 */
+    {"format_bytes(1073741824)", "\"1 GB\""},
+    {"format_bytes(1099511627776)", "\"1 TB\""},
+    {"format_bytes(1125899906842624)", "\"1 PB\""},
+    {"format_bytes(1152921504606846976)", "\"1 EB\""},
+    /* EB is the largest unit: 2^70 bytes are 1024 EB */
+    {"format_bytes(1180591620717411303424.0)", "\"1024 EB\""},
+    /* halves round to even, as .NET's Math.Round: 1.5 KB -> 2, 2.5 KB -> 2 */
+    {"format_bytes(1536)", "\"2 KB\""},
+    {"format_bytes(2560)", "\"2 KB\""},
+    {"format_bytes(3584)", "\"4 KB\""},
+    /* a real size; a negative one picks its unit by magnitude */
+    {"format_bytes(1536.0, 1)", "\"1.5 KB\""},
+    {"format_bytes(-2048)", "\"-2 KB\""},
+    {"format_bytes(int(2048))", "\"2 KB\""},
+    /* null size, unknown unit, precision outside 0..15: "" */
+    {"format_bytes(long(null))", "\"\""},
+    {"format_bytes(real(nan))", "\"\""},
+    {"format_bytes(1024, 0, 'KiB')", "\"\""},
+    {"format_bytes(1024, -1)", "\"\""},
+    {"format_bytes(1024, 16)", "\"\""},
+};
+
 static const ecase errors[] = {
     {"print binary_and(1.5, 1)", "binary_and() expects two integers (int or long)"},
     {"print binary_or('a', 1)", "binary_or() expects two integers (int or long)"},
@@ -142,11 +228,17 @@ static const ecase errors[] = {
     {"print binary_shift_left(1, 2.0)", "binary_shift_left() expects two integers"},
     {"print binary_shift_right(1s, 2)", "binary_shift_right() expects two integers"},
     {"print bitset_count_ones('42')", "bitset_count_ones() expects an integer (int or long)"},
+    {"print format_bytes('1')", "format_bytes() expects a number"},
+    {"print format_bytes(1, 2, 3)", "format_bytes() expects a number"},
+    {"print format_bytes(1, 2, 'KB', 4)", "function 'format_bytes' expects 1 to 3 arguments, got 4"},
+    {"print isascii()", "function 'isascii' expects 1 argument, got 0"},
     {"print binary_and(1)", "function 'binary_and' expects 2 arguments, got 1"},
     {"print binary_not(1, 2)", "function 'binary_not' expects 1 argument, got 2"},
 };
 
 START_TEST(bitwise_functions_work_on_64_bit_twos_complement) { check_expr(&bits[_i]); }
+END_TEST
+START_TEST(text_functions_follow_the_reference) { check_expr(&texts[_i]); }
 END_TEST
 START_TEST(wrong_arguments_are_errors) { check_error(&errors[_i]); }
 END_TEST
@@ -157,6 +249,9 @@ Suite *funcmore_suite(void) {
   Suite *s = suite_create("funcmore");
   TCase *tc = tcase_create("bits");
   LOOP(tc, bitwise_functions_work_on_64_bit_twos_complement, bits);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("text");
+  LOOP(tc, text_functions_follow_the_reference, texts);
   suite_add_tcase(s, tc);
   tc = tcase_create("errors");
   LOOP(tc, wrong_arguments_are_errors, errors);

@@ -538,4 +538,16 @@ FN_SCALAR(f_binary_shift_left);
 FN_SCALAR(f_binary_shift_right);
 FN_SCALAR(f_bitset_count_ones);
 
+/* encode.c: text and encoding scalars. */
+FN_TYPE(ty_isascii);
+FN_TYPE(ty_isutf8);
+FN_TYPE(ty_codepoints_from);
+FN_TYPE(ty_dynamic_to_json);
+FN_TYPE(ty_format_bytes);
+FN_SCALAR(f_isascii);
+FN_SCALAR(f_isutf8);
+FN_SCALAR(f_unicode_codepoints_from_string);
+FN_SCALAR(f_dynamic_to_json);
+FN_SCALAR(f_format_bytes);
+
 #endif /* KQL_FUNC_IMPL_H */
