@@ -220,6 +220,81 @@ static const xcase texts[] = {
     {"format_bytes(1024, 16)", "\"\""},
 };
 
+/* ---- IPv6, ranges and CIDR lists (net.c) ---- */
+
+static const xcase nets[] = {
+    /* parse_ipv6: eight groups of four lower-case hex digits, masked by the prefix */
+    {"parse_ipv6('::1')", "\"0000:0000:0000:0000:0000:0000:0000:0001\""},
+    {"parse_ipv6('::')", "\"0000:0000:0000:0000:0000:0000:0000:0000\""},
+    {"parse_ipv6('2001:DB8::1')", "\"2001:0db8:0000:0000:0000:0000:0000:0001\""},
+    {"parse_ipv6('2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff/32')", "\"2001:0db8:0000:0000:0000:0000:0000:0000\""},
+    {"parse_ipv6('2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff/36')", "\"2001:0db8:a000:0000:0000:0000:0000:0000\""},
+    {"parse_ipv6('fe80::1/0')", "\"0000:0000:0000:0000:0000:0000:0000:0000\""},
+    /* IPv4 becomes ::ffff:a.b.c.d; its prefix counts from bit 96 */
+    {"parse_ipv6('10.0.0.1')", "\"0000:0000:0000:0000:0000:ffff:0a00:0001\""},
+    {"parse_ipv6('10.20.30.40/8')", "\"0000:0000:0000:0000:0000:ffff:0a00:0000\""},
+    {"parse_ipv6('::ffff:1.2.3.4')", "\"0000:0000:0000:0000:0000:ffff:0102:0304\""},
+    {"parse_ipv6('::1.2.3.4/16')", "\"0000:0000:0000:0000:0000:ffff:0102:0000\""},
+    /* not an address: "" */
+    {"parse_ipv6('not an ip')", "\"\""},
+    {"parse_ipv6('')", "\"\""},
+    {"parse_ipv6('2001:db8::1/129')", "\"\""},
+    {"parse_ipv6('1:2:3:4:5:6:7:8:9')", "\"\""},
+    {"parse_ipv6('2001:db8::g')", "\"\""},
+    {"parse_ipv6('1.2.3.4/33')", "\"\""},
+    {"parse_ipv6(tostring(dynamic(null)))", "\"\""},
+    /* parse_ipv6_mask: the smaller of the mask and the address's prefix */
+    {"parse_ipv6_mask('2001:db8:ffff::1', 40)", "\"2001:0db8:ff00:0000:0000:0000:0000:0000\""},
+    {"parse_ipv6_mask('2001:db8:ffff::1/24', 40)", "\"2001:0d00:0000:0000:0000:0000:0000:0000\""},
+    {"parse_ipv6_mask('2001:db8::1', 0)", "\"0000:0000:0000:0000:0000:0000:0000:0000\""},
+    {"parse_ipv6_mask('2001:db8::1', 128)", "\"2001:0db8:0000:0000:0000:0000:0000:0001\""},
+    {"parse_ipv6_mask('10.1.2.3', 104)", "\"0000:0000:0000:0000:0000:ffff:0a00:0000\""},
+    {"parse_ipv6_mask('2001:db8::1', 129)", "\"\""},
+    {"parse_ipv6_mask('2001:db8::1', -1)", "\"\""},
+    {"parse_ipv6_mask('2001:db8::1', long(null))", "\"\""},
+    {"parse_ipv6_mask('x', 64)", "\"\""},
+    /* ipv6_is_in_range */
+    {"ipv6_is_in_range('2001:db8::5', '2001:db8::/64')", "true"},
+    {"ipv6_is_in_range('2001:db9::5', '2001:db8::/32')", "false"},
+    /* the last bit a /47 covers is the low bit of the third group */
+    {"ipv6_is_in_range('2001:db8:1::', '2001:db8::/47')", "true"},
+    {"ipv6_is_in_range('2001:db8:2::', '2001:db8::/47')", "false"},
+    {"ipv6_is_in_range('::1', '::1')", "true"},
+    {"ipv6_is_in_range('::2', '::1')", "false"},
+    {"ipv6_is_in_range('::1', '::/0')", "true"},
+    {"ipv6_is_in_range('10.1.2.3', '10.0.0.0/8')", "true"},
+    {"ipv6_is_in_range('11.1.2.3', '10.0.0.0/8')", "false"},
+    {"ipv6_is_in_range('10.1.2.3', '::ffff:10.0.0.0/104')", "true"},
+    {"ipv6_is_in_range('bad', '::/0')", "null"},
+    {"ipv6_is_in_range('::1', 'bad')", "null"},
+    {"ipv6_is_in_range('', '::/0')", "null"},
+    /* ipv6_is_in_any_range: ranges as arguments or in a dynamic array */
+    {"ipv6_is_in_any_range('2001:db8::1', '10.0.0.0/8', '2001:db8::/32')", "true"},
+    {"ipv6_is_in_any_range('2001:db8::1', dynamic(['fe80::/10', '2001:db8::/48']))", "true"},
+    {"ipv6_is_in_any_range('2001:db9::1', dynamic(['fe80::/10', '2001:db8::/48']))", "false"},
+    {"ipv6_is_in_any_range('fe80::1', 'bad range', 'fe80::/10')", "true"},
+    {"ipv6_is_in_any_range('10.0.0.1', dynamic([]))", "false"},
+    {"ipv6_is_in_any_range('nope', '::/0')", "null"},
+    /* ipv4_netmask_suffix */
+    {"ipv4_netmask_suffix('10.1.2.3')", "32"},
+    {"ipv4_netmask_suffix('192.168.1.1/24')", "24"},
+    {"ipv4_netmask_suffix('10.0.0.0/0')", "0"},
+    {"ipv4_netmask_suffix('10.0.0.0/33')", "null"},
+    {"ipv4_netmask_suffix('10.0.0/8')", "null"},
+    {"ipv4_netmask_suffix('::1')", "null"},
+    {"ipv4_netmask_suffix('')", "null"},
+    /* ipv4_range_to_cidr_list: the fewest aligned blocks, in order */
+    {"ipv4_range_to_cidr_list('1.1.128.0', '1.1.140.255')", "[\"1.1.128.0/21\",\"1.1.136.0/22\",\"1.1.140.0/24\"]"},
+    {"ipv4_range_to_cidr_list('10.0.0.1', '10.0.0.6')", "[\"10.0.0.1/32\",\"10.0.0.2/31\",\"10.0.0.4/31\",\"10.0.0.6/32\"]"},
+    {"ipv4_range_to_cidr_list('10.0.0.0', '10.0.0.0')", "[\"10.0.0.0/32\"]"},
+    {"ipv4_range_to_cidr_list('0.0.0.0', '255.255.255.255')", "[\"0.0.0.0/0\"]"},
+    {"ipv4_range_to_cidr_list('255.255.255.254', '255.255.255.255')", "[\"255.255.255.254/31\"]"},
+    {"ipv4_range_to_cidr_list('128.0.0.0', '255.255.255.255')", "[\"128.0.0.0/1\"]"},
+    {"ipv4_range_to_cidr_list('10.0.0.5', '10.0.0.4')", "[]"},
+    {"ipv4_range_to_cidr_list('10.0.0.x', '10.0.0.4')", "null"},
+    {"ipv4_range_to_cidr_list('10.0.0.1', '')", "null"},
+};
+
 static const ecase errors[] = {
     {"print binary_and(1.5, 1)", "binary_and() expects two integers (int or long)"},
     {"print binary_or('a', 1)", "binary_or() expects two integers (int or long)"},
@@ -232,6 +307,11 @@ static const ecase errors[] = {
     {"print format_bytes(1, 2, 3)", "format_bytes() expects a number"},
     {"print format_bytes(1, 2, 'KB', 4)", "function 'format_bytes' expects 1 to 3 arguments, got 4"},
     {"print isascii()", "function 'isascii' expects 1 argument, got 0"},
+    {"print parse_ipv6(1)", "parse_ipv6() expects an IPv6 or IPv4 address string"},
+    {"print parse_ipv6_mask('::1', 'x')", "parse_ipv6_mask() expects an IPv6 or IPv4 address string and a prefix length"},
+    {"print ipv6_is_in_range('::1', 5)", "ipv6_is_in_range() expects two IP address strings"},
+    {"print ipv4_netmask_suffix(167772160)", "ipv4_netmask_suffix() expects an IPv4 address string"},
+    {"print ipv4_range_to_cidr_list('10.0.0.1')", "function 'ipv4_range_to_cidr_list' expects 2 arguments, got 1"},
     {"print binary_and(1)", "function 'binary_and' expects 2 arguments, got 1"},
     {"print binary_not(1, 2)", "function 'binary_not' expects 1 argument, got 2"},
 };
@@ -239,6 +319,8 @@ static const ecase errors[] = {
 START_TEST(bitwise_functions_work_on_64_bit_twos_complement) { check_expr(&bits[_i]); }
 END_TEST
 START_TEST(text_functions_follow_the_reference) { check_expr(&texts[_i]); }
+END_TEST
+START_TEST(network_functions_follow_the_reference) { check_expr(&nets[_i]); }
 END_TEST
 START_TEST(wrong_arguments_are_errors) { check_error(&errors[_i]); }
 END_TEST
@@ -252,6 +334,9 @@ Suite *funcmore_suite(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("text");
   LOOP(tc, text_functions_follow_the_reference, texts);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("net");
+  LOOP(tc, network_functions_follow_the_reference, nets);
   suite_add_tcase(s, tc);
   tc = tcase_create("errors");
   LOOP(tc, wrong_arguments_are_errors, errors);

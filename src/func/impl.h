@@ -376,6 +376,18 @@ FN_SCALAR(f_format_ipv4_mask);
 FN_SCALAR(f_has_any_ipv4);
 FN_SCALAR(f_has_any_ipv4_prefix);
 FN_SCALAR(f_ipv4_is_in_any_range);
+FN_TYPE(ty_parse_ipv6);
+FN_TYPE(ty_parse_ipv6_mask);
+FN_TYPE(ty_ipv6_is_in_range);
+FN_TYPE(ty_ipv6_any);
+FN_TYPE(ty_ipv4_netmask_suffix);
+FN_TYPE(ty_ipv4_range_to_cidr);
+FN_SCALAR(f_parse_ipv6);
+FN_SCALAR(f_parse_ipv6_mask);
+FN_SCALAR(f_ipv6_is_in_range);
+FN_SCALAR(f_ipv6_is_in_any_range);
+FN_SCALAR(f_ipv4_netmask_suffix);
+FN_SCALAR(f_ipv4_range_to_cidr_list);
 
 /* agg.c: the conditional and statistical aggregates. */
 FN_TYPE(ty_agg_if);

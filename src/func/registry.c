@@ -141,7 +141,11 @@ static const fn_def builtins[] = {
     SCALAR("ipv4_is_in_range", 2, 2, ty_ip2_bool, f_ipv4_is_in_range, "true when an IPv4 address is in a range"),
     SCALAR("ipv4_is_match", 2, 3, ty_ip_match, f_ipv4_is_match, "true when two IPv4 addresses match under a prefix"),
     SCALAR("ipv4_is_private", 1, 1, ty_ip1_bool, f_ipv4_is_private, "true for an RFC 1918 private IPv4 address"),
+    SCALAR("ipv4_netmask_suffix", 1, 1, ty_ipv4_netmask_suffix, f_ipv4_netmask_suffix, "the prefix length of an IPv4 address in CIDR notation (32 without one)"),
+    SCALAR("ipv4_range_to_cidr_list", 2, 2, ty_ipv4_range_to_cidr, f_ipv4_range_to_cidr_list, "the CIDR blocks covering an IPv4 address range, as a dynamic array"),
     SCALAR("ipv6_compare", 2, 3, ty_ip_compare, f_ipv6_compare, "compare two IPv6 or IPv4 addresses"),
+    SCALAR("ipv6_is_in_any_range", 2, 64, ty_ipv6_any, f_ipv6_is_in_any_range, "true when an IPv6 or IPv4 address is in any of the ranges"),
+    SCALAR("ipv6_is_in_range", 2, 2, ty_ipv6_is_in_range, f_ipv6_is_in_range, "true when an IPv6 or IPv4 address is in a range"),
     SCALAR("ipv6_is_match", 2, 3, ty_ip_match, f_ipv6_is_match, "true when two IPv6 or IPv4 addresses match"),
     SCALAR("isascii", 1, 1, ty_isascii, f_isascii, "true when a string holds only ASCII characters"),
     SCALAR("isempty", 1, 1, ty_bool, f_isempty, "true for null or an empty string"),
@@ -189,6 +193,8 @@ static const fn_def builtins[] = {
     SCALAR_ARG("parse_csv", 1, 1, ty_dyn_of_str, f_parse_csv, "fields of a CSV record"),
     SCALAR("parse_ipv4", 1, 1, ty_parse_ipv4, f_parse_ipv4, "an IPv4 address as a long"),
     SCALAR("parse_ipv4_mask", 2, 2, ty_parse_ipv4_mask, f_parse_ipv4_mask, "an IPv4 address masked, as a long"),
+    SCALAR("parse_ipv6", 1, 1, ty_parse_ipv6, f_parse_ipv6, "an IPv6 or IPv4 address in canonical IPv6 form, masked by its prefix"),
+    SCALAR("parse_ipv6_mask", 2, 2, ty_parse_ipv6_mask, f_parse_ipv6_mask, "an IPv6 or IPv4 address in canonical IPv6 form, masked"),
     SCALAR_ARG("parse_json", 1, 1, ty_dynamic, f_todynamic, "parse a JSON string into a dynamic value"),
     SCALAR("parse_path", 1, 1, ty_dyn_of_str, f_parse_path, "the parts of a file path"),
     SCALAR("parse_url", 1, 1, ty_dyn_of_str, f_parse_url, "the parts of a URL"),
@@ -336,7 +342,7 @@ static const char *const unsupported[] = {
     "welch_test",
     "extent_id",
     "_GetWatchlist", "geo_distance_2points",
-    "ipv6_is_in_range", "ipv4_netmask_suffix", "bag_unpack", "pivot",
+    "bag_unpack", "pivot",
 };
 
 static int cmp_name(const void *key, const void *elem) {
