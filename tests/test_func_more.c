@@ -295,6 +295,101 @@ static const xcase nets[] = {
     {"ipv4_range_to_cidr_list('10.0.0.1', '')", "null"},
 };
 
+/* ---- guids as base64 and hash_xxhash64 (encode.c, string.c's hash()) ---- */
+
+static const xcase guids[] = {
+    /* .NET's Guid.ToByteArray() order: the first three groups little-endian */
+    {"base64_encode_fromguid(guid(01020304-0506-0708-090a-0b0c0d0e0f10))", "\"BAMCAQYFCAcJCgsMDQ4PEA==\""},
+    {"base64_encode_fromguid(guid(00000000-0000-0000-0000-000000000000))", "\"AAAAAAAAAAAAAAAAAAAAAA==\""},
+    {"base64_encode_fromguid(guid(ffffffff-ffff-ffff-ffff-ffffffffffff))", "\"/////////////////////w==\""},
+    {"base64_encode_fromguid(toguid('D3B0C5A1-7E2F-4C6B-9A8D-112233445566'))", "\"ocWw0y9+a0yajREiM0RVZg==\""},
+    {"base64_encode_fromguid(guid(null))", "\"\""},
+    /* and back: bytes 00 01 .. 0f */
+    {"base64_decode_toguid('AAECAwQFBgcICQoLDA0ODw==')", "\"03020100-0504-0706-0809-0a0b0c0d0e0f\""},
+    {"base64_decode_toguid('ocWw0y9+a0yajREiM0RVZg==')", "\"d3b0c5a1-7e2f-4c6b-9a8d-112233445566\""},
+    {"base64_decode_toguid(base64_encode_fromguid(guid(6a2f41a3-c54c-fce8-32d2-0324e1c32e22)))", "\"6a2f41a3-c54c-fce8-32d2-0324e1c32e22\""},
+    {"gettype(base64_decode_toguid('AAECAwQFBgcICQoLDA0ODw=='))", "\"guid\""},
+    /* not base64, or not 16 bytes: null */
+    {"base64_decode_toguid('AAECAwQFBgcICQoLDA0O')", "null"},
+    {"base64_decode_toguid('AAECAwQFBgcICQoLDA0ODxA=')", "null"},
+    {"base64_decode_toguid('not base64!')", "null"},
+    {"base64_decode_toguid('')", "null"},
+    {"isnull(base64_decode_toguid('AAAA'))", "true"},
+    /* hash_xxhash64 is hash(): XXH64 with seed 0 over the text (published test vectors:
+    ** XXH64("") = 0xEF46DB3751D8E999, XXH64("a") = 0xD24EC4F1A98C6E5B,
+    ** XXH64("abc") = 0x44BC2CF5AD770999), as a signed long */
+    {"hash_xxhash64('')", "-1205034819632174695"},
+    {"hash_xxhash64('a')", "-3292477735350538661"},
+    {"hash_xxhash64('abc')", "4952883123889572249"},
+    {"hash_xxhash64('Kusto') == hash('Kusto')", "true"},
+    {"hash_xxhash64(12345) == hash(12345)", "true"},
+    {"hash_xxhash64(datetime(2021-01-01)) == hash(datetime(2021-01-01))", "true"},
+    /* with a modulo: 0x44BC2CF5AD770999 mod 1000 = 4952883123889572249 mod 1000 */
+    {"hash_xxhash64('abc', 1000)", "249"},
+    {"hash_xxhash64('abc', 0)", "null"},
+    {"hash_xxhash64(long(null))", "null"},
+};
+
+/* ---- arrays and bags (dynamic.c) ---- */
+
+static const xcase arrays[] = {
+    /* rotations: by n % length, a negative n the other way */
+    {"array_rotate_left(dynamic([1,2,3,4,5]), 7)", "[3,4,5,1,2]"},
+    {"array_rotate_left(dynamic([1,2,3,4,5]), 5)", "[1,2,3,4,5]"},
+    {"array_rotate_left(dynamic([1,2,3]), 0)", "[1,2,3]"},
+    {"array_rotate_left(dynamic(['a',{'b':1},null]), 1)", "[{\"b\":1},null,\"a\"]"},
+    {"array_rotate_left(dynamic([1,2,3]), -1)", "[3,1,2]"},
+    {"array_rotate_right(dynamic([1,2,3,4,5]), 1)", "[5,1,2,3,4]"},
+    {"array_rotate_right(dynamic([1,2,3,4,5]), -6)", "[2,3,4,5,1]"},
+    /* 9223372036854775807 = 3 * 3074457345618258602 + 1 */
+    {"array_rotate_left(dynamic([1,2,3]), 9223372036854775807)", "[2,3,1]"},
+    {"array_rotate_right(dynamic([1,2,3]), 9223372036854775807)", "[3,1,2]"},
+    {"array_rotate_right(dynamic([1,2,3]), -9223372036854775807 - 1)", "[2,3,1]"},
+    {"array_rotate_left(dynamic([]), 3)", "[]"},
+    {"array_rotate_left(dynamic(5), 1)", "null"},
+    {"array_rotate_left(dynamic({'a':1}), 1)", "null"},
+    {"array_rotate_left(dynamic([1,2]), long(null))", "null"},
+    /* shifts: filled with null, or the third argument */
+    {"array_shift_left(dynamic([1,2,3,4,5]), 2)", "[3,4,5,null,null]"},
+    {"array_shift_left(dynamic([1,2,3]), 3)", "[null,null,null]"},
+    {"array_shift_left(dynamic([1,2,3]), 100, 0)", "[0,0,0]"},
+    {"array_shift_left(dynamic([1,2,3]), -1, 0)", "[0,1,2]"},
+    {"array_shift_left(dynamic([1,2,3]), 0)", "[1,2,3]"},
+    {"array_shift_left(dynamic([1,2,3]), 1, dynamic({'a':1}))", "[2,3,{\"a\":1}]"},
+    {"array_shift_left(dynamic([1,2,3]), 2, 'x')", "[3,\"x\",\"x\"]"},
+    {"array_shift_right(dynamic([1,2,3]), 1, 'x')", "[\"x\",1,2]"},
+    {"array_shift_right(dynamic([1,2,3]), -1)", "[2,3,null]"},
+    {"array_shift_right(dynamic([1,2,3]), 9223372036854775807)", "[null,null,null]"},
+    {"array_shift_right(dynamic([1,2,3]), -9223372036854775807 - 1)", "[null,null,null]"},
+    {"array_shift_left(dynamic([1,2,3]), -9223372036854775807 - 1, 7)", "[7,7,7]"},
+    {"array_shift_left(dynamic([]), 1)", "[]"},
+    {"array_shift_left(dynamic('abc'), 1)", "null"},
+    /* jaccard_index over the distinct elements: 1/3, 1/2, ... */
+    {"jaccard_index(dynamic([1,2]), dynamic([2,3]))", "0.3333333333333333"},
+    {"jaccard_index(dynamic(['a','b','a']), dynamic(['b']))", "0.5"},
+    {"jaccard_index(dynamic([1,2,3,4]), dynamic([3,4,5,6,7,8,9,10]))", "0.2"},
+    {"jaccard_index(dynamic([1]), dynamic([2]))", "0"},
+    {"jaccard_index(dynamic([]), dynamic([1]))", "0"},
+    {"jaccard_index(dynamic(['1']), dynamic([1]))", "0"},
+    {"jaccard_index(dynamic([1, 1.0]), dynamic([1]))", "1"},
+    {"jaccard_index(dynamic([]), dynamic([]))", "null"},
+    {"jaccard_index(dynamic('a'), dynamic([1]))", "null"},
+    {"jaccard_index(dynamic([1]), dynamic(null))", "null"},
+    {"gettype(jaccard_index(dynamic([1,2]), dynamic([2])))", "\"real\""},
+    /* bag_zip: keys[i] -> values[i] */
+    {"bag_zip(dynamic(['x','y']), dynamic([true]))", "{\"x\":true,\"y\":null}"},
+    {"bag_zip(dynamic(['k']), dynamic([1,2,3]))", "{\"k\":1}"},
+    {"bag_zip(dynamic(['a',8,'b']), dynamic([1,2,3]))", "{\"a\":1,\"b\":3}"},
+    {"bag_zip(dynamic(['a','b']), dynamic(1))", "{\"a\":null,\"b\":null}"},
+    {"bag_zip(dynamic(['a']), dynamic([[1,2]]))", "{\"a\":[1,2]}"},
+    {"bag_zip(dynamic([]), dynamic([1]))", "{}"},
+    {"bag_zip(dynamic(['a','a']), dynamic([1,2]))", "{\"a\":2}"},
+    {"bag_zip(dynamic([null,'n']), dynamic([1,2]))", "{\"n\":2}"},
+    {"bag_zip(dynamic(['q\"', '\u00e9']), dynamic([1,2]))", "{\"q\\\"\":1,\"\u00e9\":2}"},
+    {"bag_zip(dynamic('a'), dynamic([1]))", "null"},
+    {"bag_zip(dynamic(['a']), dynamic(null))", "{\"a\":null}"},
+};
+
 static const ecase errors[] = {
     {"print binary_and(1.5, 1)", "binary_and() expects two integers (int or long)"},
     {"print binary_or('a', 1)", "binary_or() expects two integers (int or long)"},
@@ -312,6 +407,15 @@ static const ecase errors[] = {
     {"print ipv6_is_in_range('::1', 5)", "ipv6_is_in_range() expects two IP address strings"},
     {"print ipv4_netmask_suffix(167772160)", "ipv4_netmask_suffix() expects an IPv4 address string"},
     {"print ipv4_range_to_cidr_list('10.0.0.1')", "function 'ipv4_range_to_cidr_list' expects 2 arguments, got 1"},
+    {"print base64_encode_fromguid('01020304-0506-0708-090a-0b0c0d0e0f10')", "base64_encode_fromguid() expects a guid"},
+    {"print base64_decode_toguid(5)", "base64_decode_toguid() expects a base64 string"},
+    {"print hash_xxhash64('a', 'b')", "hash() expects a value and an optional modulo"},
+    {"print array_rotate_left('abc', 1)", "array_rotate_left() expects a dynamic array and a number of positions"},
+    {"print array_rotate_right(dynamic([1]), 'x')", "array_rotate_right() expects a dynamic array"},
+    {"print array_shift_left(dynamic([1]), now())", "array_shift_left() expects"},
+    {"print array_shift_right(dynamic([1]), 1, 2, 3)", "function 'array_shift_right' expects 2 to 3 arguments, got 4"},
+    {"print jaccard_index(dynamic([1]), 'a')", "jaccard_index() expects two dynamic arrays"},
+    {"print bag_zip('a', dynamic([1]))", "bag_zip() expects a dynamic array of keys and a dynamic array of values"},
     {"print binary_and(1)", "function 'binary_and' expects 2 arguments, got 1"},
     {"print binary_not(1, 2)", "function 'binary_not' expects 1 argument, got 2"},
 };
@@ -321,6 +425,10 @@ END_TEST
 START_TEST(text_functions_follow_the_reference) { check_expr(&texts[_i]); }
 END_TEST
 START_TEST(network_functions_follow_the_reference) { check_expr(&nets[_i]); }
+END_TEST
+START_TEST(guid_and_hash_functions_follow_the_reference) { check_expr(&guids[_i]); }
+END_TEST
+START_TEST(array_and_bag_functions_follow_the_reference) { check_expr(&arrays[_i]); }
 END_TEST
 START_TEST(wrong_arguments_are_errors) { check_error(&errors[_i]); }
 END_TEST
@@ -337,6 +445,12 @@ Suite *funcmore_suite(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("net");
   LOOP(tc, network_functions_follow_the_reference, nets);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("guid_hash");
+  LOOP(tc, guid_and_hash_functions_follow_the_reference, guids);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("arrays");
+  LOOP(tc, array_and_bag_functions_follow_the_reference, arrays);
   suite_add_tcase(s, tc);
   tc = tcase_create("errors");
   LOOP(tc, wrong_arguments_are_errors, errors);

@@ -198,3 +198,73 @@ void f_format_bytes(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   int len = snprintf(buf, sizeof buf, "%s %s", num, units[u]);
   *out = val_str(arena_strndup(c->tmp, buf, (size_t)len), (size_t)len);
 }
+
+/* ---- guids as base64 ---- */
+
+/* base64_encode_fromguid(): a guid or null (a dynamic is read at run time); Kusto refuses a
+** string ("A value of type guid expected"). */
+kql_type ty_b64_fromguid(ast **a, int n, const char **err) {
+  (void)n;
+  kql_type t = a[0]->type;
+  if (t != KQL_T_GUID && t != KQL_T_NULL && t != KQL_T_DYNAMIC) {
+    *err = "base64_encode_fromguid() expects a guid";
+    return KQL_T_COUNT_;
+  }
+  return KQL_T_STRING;
+}
+FN_TYPE_SIG(ty_b64_toguid, "S", KQL_T_GUID, "base64_decode_toguid() expects a base64 string")
+
+static int hexdigit(char ch) {
+  return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+/* .NET's Guid.ToByteArray() order: the first three groups little-endian, the rest as written.
+** 'order[i]' is the byte of the text (in writing order) that goes to position i. */
+static const int guid_order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+
+/* base64_encode_fromguid(g): base64 of the guid's 16 bytes in .NET's order; "" for null. */
+void f_base64_encode_fromguid(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  (void)n;
+  *out = val_str("", 0);
+  if (a[0].isnull) return;
+  kql_value s = a[0].type == KQL_T_DYNAMIC ? json_dyn_scalar(c->tmp, a[0]) : a[0];
+  if (s.isnull || (s.type != KQL_T_GUID && s.type != KQL_T_STRING)) return;
+  unsigned char text[16], *bytes = arena_alloc(c->tmp, 16);
+  size_t k = 0;
+  for (size_t i = 0; i < s.u.s.n; i++) {
+    if (s.u.s.p[i] == '-') continue;
+    int h = hexdigit(s.u.s.p[i]), l = i + 1 < s.u.s.n ? hexdigit(s.u.s.p[i + 1]) : -1;
+    if (h < 0 || l < 0 || k == 16) return;
+    text[k++] = (unsigned char)(h << 4 | l);
+    i++;
+  }
+  if (k != 16) return;
+  for (int i = 0; i < 16; i++) bytes[i] = text[guid_order[i]];
+  kql_value raw = val_str((const char *)bytes, 16);
+  f_base64_encode_tostring(c, &raw, 1, out);
+}
+
+/* base64_decode_toguid(s): the guid whose 16 bytes (in .NET's order) 's' encodes; null when
+** 's' is not base64 or not of 16 bytes. */
+void f_base64_decode_toguid(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  kql_value arr;
+  json_iter it;
+  kql_value e;
+  unsigned char bytes[16];
+  size_t k = 0;
+  *out = val_null(KQL_T_GUID);
+  f_base64_decode_toarray(c, a, n, &arr);
+  if (arr.isnull || !json_iter_begin(&it, arr)) return;
+  while (json_iter_next(&it, c->tmp, NULL, &e)) {
+    int64_t b;
+    if (k == 16 || !fn_long(c, &e, &b)) return;
+    bytes[k++] = (unsigned char)b;
+  }
+  if (k != 16) return;
+  unsigned char text[16];
+  for (int i = 0; i < 16; i++) text[guid_order[i]] = bytes[i];
+  char *g = arena_alloc(c->tmp, 37);
+  int len = 0;
+  for (int i = 0; i < 16; i++) len += snprintf(g + len, (size_t)(37 - len), "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", text[i]);
+  *out = val_strtype(KQL_T_GUID, g, 36);
+}

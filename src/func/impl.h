@@ -351,6 +351,18 @@ FN_TYPE(ty_bag_set_key);
 FN_SCALAR(f_array_split);
 FN_SCALAR(f_array_iff);
 FN_SCALAR(f_bag_set_key);
+FN_TYPE(ty_array_rotate_left);
+FN_TYPE(ty_array_rotate_right);
+FN_TYPE(ty_array_shift_left);
+FN_TYPE(ty_array_shift_right);
+FN_TYPE(ty_jaccard_index);
+FN_TYPE(ty_bag_zip);
+FN_SCALAR(f_array_rotate_left);
+FN_SCALAR(f_array_rotate_right);
+FN_SCALAR(f_array_shift_left);
+FN_SCALAR(f_array_shift_right);
+FN_SCALAR(f_jaccard_index);
+FN_SCALAR(f_bag_zip);
 
 /* net.c */
 FN_TYPE(ty_ip1_bool);
@@ -561,5 +573,9 @@ FN_SCALAR(f_isutf8);
 FN_SCALAR(f_unicode_codepoints_from_string);
 FN_SCALAR(f_dynamic_to_json);
 FN_SCALAR(f_format_bytes);
+FN_TYPE(ty_b64_fromguid);
+FN_TYPE(ty_b64_toguid);
+FN_SCALAR(f_base64_encode_fromguid);
+FN_SCALAR(f_base64_decode_toguid);
 
 #endif /* KQL_FUNC_IMPL_H */
