@@ -532,6 +532,16 @@ static bool dl_value(dynlit *p) {
     size_t k = c == 'f' ? 5 : 4;
     sb_put(&p->out, p->s + p->i, k);
     p->i += k;
+  } else if (word_at(p, "dynamic")) {
+    /* a nested dynamic(...) stands for its value: dynamic({'a': dynamic([1])}) */
+    p->i += 7;
+    dl_blank(p);
+    if (p->i >= p->n || p->s[p->i] != '(') return false;
+    p->i++;
+    ok = dl_value(p);
+    dl_blank(p);
+    if (!ok || p->i >= p->n || p->s[p->i] != ')') return false;
+    p->i++;
   } else if (word_at(p, "datetime")) {
     ok = dl_call(p, true);
   } else if (word_at(p, "timespan") || word_at(p, "time")) {

@@ -167,6 +167,9 @@ static const xcase texts[] = {
     {"dynamic_to_json(dynamic({'B1':2,'A14':1,'a':0,'A1':3}))", "\"{\\\"A1\\\":3,\\\"A14\\\":1,\\\"B1\\\":2,\\\"a\\\":0}\""},
     /* two bags with the same members in another order give the same text */
     {"dynamic_to_json(dynamic({'k':1,'j':{'q':1,'p':2}})) == dynamic_to_json(dynamic({'j':{'p':2,'q':1},'k':1}))", "true"},
+    /* a dynamic(...) nested in a dynamic literal stands for its value */
+    {"dynamic_to_json(dynamic({'y':dynamic({}),'x':dynamic([2,1])}))", "\"{\\\"x\\\":[2,1],\\\"y\\\":{}}\""},
+    {"dynamic({'a':dynamic ( [dynamic(null)] )})", "{\"a\":[null]}"},
     {"dynamic_to_json(dynamic([1,'two',true,null,2.5]))", "\"[1,\\\"two\\\",true,null,2.5]\""},
     /* keys that need escaping stay escaped */
     {"dynamic_to_json(dynamic({'q\"':1}))", "\"{\\\"q\\\\\\\"\\\":1}\""},
