@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "kql.h"
 #include "suites.h"
@@ -393,6 +394,37 @@ static const xcase arrays[] = {
     {"bag_zip(dynamic(['a']), dynamic(null))", "{\"a\":null}"},
 };
 
+/* ---- gzip and zlib with base64 (zip.c).  Expected streams built from the formats'
+** definitions (RFC 1950/1951/1952: level-0 stored blocks, the gzip header Kusto's example
+** shows, CRC-32 and length trailer); compressed inputs made with Python's zlib and gzip ---- */
+
+static const xcase zips[] = {
+    {"zlib_compress_to_base64_string('')", "\"eAEBAAD//wAAAAE=\""},
+    {"gzip_compress_to_base64_string('')", "\"H4sIAAAAAAAA/wEAAP//AAAAAAAAAAA=\""},
+    {"zlib_compress_to_base64_string('h\u00e9llo \u20ac')", "\"eAEBCgD1/2jDqWxsbyDigqwcugVM\""},
+    {"gzip_compress_to_base64_string('h\u00e9llo \u20ac')", "\"H4sIAAAAAAAA/wEKAPX/aMOpbGxvIOKCrA5YMeEKAAAA\""},
+    /* real compressed streams (level 9; gzip with a Unix OS byte) decompress */
+    {"zlib_decompress_from_base64_string('eNoLTs0rycxLzVEIxskAAPArDWk=')", "\"Sentinel Sentinel Sentinel Sentinel\""},
+    {"gzip_decompress_from_base64_string('H4sIAAAAAAACAwtOzSvJzEvNUQjGyQAAjhpM+iMAAAA=')", "\"Sentinel Sentinel Sentinel Sentinel\""},
+    /* round trips, past one 64 KB stored block */
+    {"gzip_decompress_from_base64_string(gzip_compress_to_base64_string('K\u00fcsto \U0001F600'))", "\"K\u00fcsto \U0001F600\""},
+    {"strlen(zlib_decompress_from_base64_string(zlib_compress_to_base64_string(strrep(strrep('ab', 1000), 40))))", "80000"},
+    {"strlen(gzip_decompress_from_base64_string(gzip_compress_to_base64_string(strrep(strrep('xyz', 1000), 30))))", "90000"},
+    {"gzip_decompress_from_base64_string(gzip_compress_to_base64_string(''))", "\"\""},
+    /* the wrong format, a cut or padded stream, bytes that are not UTF-8, text that is not
+    ** base64: "" */
+    {"gzip_decompress_from_base64_string('eNoLTs0rycxLzVEIxskAAPArDWk=')", "\"\""},
+    {"zlib_decompress_from_base64_string('H4sIAAAAAAACAwtOzSvJzEvNUQjGyQAAjhpM+iMAAAA=')", "\"\""},
+    {"zlib_decompress_from_base64_string('S0xKBgA=')", "\"\""},
+    {"zlib_decompress_from_base64_string('eNorKSrNS04sSVXITVUoyElNLE7VUShBiAEAvQ==')", "\"\""},
+    {"zlib_decompress_from_base64_string('eNorKSrNS04sSVXITVUoyElNLE7VUShBiAEAvQkLl3h4')", "\"\""},
+    {"zlib_decompress_from_base64_string('eNr7/w8AAv4B/g==')", "\"\""},
+    {"zlib_decompress_from_base64_string('x0x0x0')", "\"\""},
+    {"gzip_decompress_from_base64_string('')", "\"\""},
+    {"gzip_decompress_from_base64_string('not base64!')", "\"\""},
+    {"gzip_compress_to_base64_string(tostring(dynamic(null)))", "\"H4sIAAAAAAAA/wEAAP//AAAAAAAAAAA=\""},
+};
+
 static const ecase errors[] = {
     {"print binary_and(1.5, 1)", "binary_and() expects two integers (int or long)"},
     {"print binary_or('a', 1)", "binary_or() expects two integers (int or long)"},
@@ -419,6 +451,8 @@ static const ecase errors[] = {
     {"print array_shift_right(dynamic([1]), 1, 2, 3)", "function 'array_shift_right' expects 2 to 3 arguments, got 4"},
     {"print jaccard_index(dynamic([1]), 'a')", "jaccard_index() expects two dynamic arrays"},
     {"print bag_zip('a', dynamic([1]))", "bag_zip() expects a dynamic array of keys and a dynamic array of values"},
+    {"print gzip_compress_to_base64_string(1)", "gzip_compress_to_base64_string() expects a string"},
+    {"print zlib_decompress_from_base64_string(1.5)", "zlib_decompress_from_base64_string() expects a base64 string"},
     {"print binary_and(1)", "function 'binary_and' expects 2 arguments, got 1"},
     {"print binary_not(1, 2)", "function 'binary_not' expects 1 argument, got 2"},
 };
@@ -433,6 +467,46 @@ START_TEST(guid_and_hash_functions_follow_the_reference) { check_expr(&guids[_i]
 END_TEST
 START_TEST(array_and_bag_functions_follow_the_reference) { check_expr(&arrays[_i]); }
 END_TEST
+START_TEST(gzip_and_zlib_follow_the_formats) { check_expr(&zips[_i]); }
+END_TEST
+
+/* A stream that inflates past 64 MB gives "" (kql's limit); 1 MB inflates.  Made here with
+** zlib: 'a' repeated compresses about 1000 to 1, too long for a literal in the tables. */
+START_TEST(decompression_stops_at_64_megabytes) {
+  static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (int over = 0; over <= 1; over++) {
+    size_t n = over ? (size_t)65 << 20 : (size_t)1 << 20;
+    unsigned char *raw = malloc(n);
+    ck_assert_ptr_nonnull(raw);
+    memset(raw, 'a', n);
+    uLongf zn = compressBound((uLong)n);
+    unsigned char *z = malloc(zn);
+    ck_assert_ptr_nonnull(z);
+    ck_assert_int_eq(compress2(z, &zn, raw, (uLong)n, 9), Z_OK);
+    free(raw);
+    const char *pre = "print r = strlen(zlib_decompress_from_base64_string('"; const char *post = "'))";
+    char *q = malloc(strlen(pre) + (zn + 2) / 3 * 4 + strlen(post) + 1);
+    ck_assert_ptr_nonnull(q);
+    size_t k = strlen(pre);
+    memcpy(q, pre, k);
+    for (size_t i = 0; i < zn; i += 3) {
+      uint32_t v = (uint32_t)z[i] << 16 | (i + 1 < zn ? (uint32_t)z[i + 1] << 8 : 0) | (i + 2 < zn ? z[i + 2] : 0);
+      q[k++] = b64[v >> 18], q[k++] = b64[(v >> 12) & 63];
+      q[k++] = i + 1 < zn ? b64[(v >> 6) & 63] : '=';
+      q[k++] = i + 2 < zn ? b64[v & 63] : '=';
+    }
+    strcpy(q + k, post);
+    free(z);
+    kql_diag d;
+    char *out = run(q, &d);
+    free(q);
+    ck_assert_msg(out != NULL, "query failed: %s", d.msg);
+    ck_assert_str_eq(out, over ? "{\"r\":0}\n" : "{\"r\":1048576}\n");
+    free(out);
+  }
+}
+END_TEST
+
 START_TEST(wrong_arguments_are_errors) { check_error(&errors[_i]); }
 END_TEST
 
@@ -454,6 +528,11 @@ Suite *funcmore_suite(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("arrays");
   LOOP(tc, array_and_bag_functions_follow_the_reference, arrays);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("zip");
+  LOOP(tc, gzip_and_zlib_follow_the_formats, zips);
+  tcase_add_test(tc, decompression_stops_at_64_megabytes);
+  tcase_set_timeout(tc, 120);
   suite_add_tcase(s, tc);
   tc = tcase_create("errors");
   LOOP(tc, wrong_arguments_are_errors, errors);

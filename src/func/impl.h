@@ -578,4 +578,14 @@ FN_TYPE(ty_b64_toguid);
 FN_SCALAR(f_base64_encode_fromguid);
 FN_SCALAR(f_base64_decode_toguid);
 
+/* zip.c: gzip and zlib with base64, over zlib. */
+FN_TYPE(ty_gzip_compress);
+FN_TYPE(ty_gzip_decompress);
+FN_TYPE(ty_zlib_compress);
+FN_TYPE(ty_zlib_decompress);
+FN_SCALAR(f_gzip_compress_to_base64_string);
+FN_SCALAR(f_gzip_decompress_from_base64_string);
+FN_SCALAR(f_zlib_compress_to_base64_string);
+FN_SCALAR(f_zlib_decompress_from_base64_string);
+
 #endif /* KQL_FUNC_IMPL_H */

@@ -128,6 +128,8 @@ static const fn_def builtins[] = {
     SCALAR("getmonth", 1, 1, ty_dt_int, f_getmonth, "month of a datetime"),
     SCALAR("gettype", 1, 1, ty_gettype, f_gettype, "the runtime type of a value"),
     SCALAR("getyear", 1, 1, ty_dt_int, f_getyear, "year of a datetime"),
+    SCALAR("gzip_compress_to_base64_string", 1, 1, ty_gzip_compress, f_gzip_compress_to_base64_string, "a string gzip-compressed, as base64 (stored deflate blocks, as Kusto writes them)"),
+    SCALAR("gzip_decompress_from_base64_string", 1, 1, ty_gzip_decompress, f_gzip_decompress_from_base64_string, "the string a base64 gzip stream holds; \"\" when invalid"),
     SCALAR("has_any_ipv4", 2, 16, ty_ip_any, f_has_any_ipv4, "true when any of the IPv4 addresses appears in text"),
     SCALAR("has_any_ipv4_prefix", 2, 16, ty_ip_any, f_has_any_ipv4_prefix, "true when an IPv4 address with any of the prefixes appears in text"),
     SCALAR("has_ipv4", 2, 2, ty_ip2_bool, f_has_ipv4, "true when an IPv4 address appears in text"),
@@ -339,6 +341,8 @@ static const fn_def builtins[] = {
     AGG("variance", "variance", 1, 1, ty_stat, stat_state, a_stat_step, a_variance_final, "sample variance"),
     SCALAR("week_of_year", 1, 1, ty_dt_int, f_week_of_year, "ISO 8601 week number"),
     SCALAR("zip", 2, 16, ty_dyn_arrays, f_zip, "arrays zipped element by element"),
+    SCALAR("zlib_compress_to_base64_string", 1, 1, ty_zlib_compress, f_zlib_compress_to_base64_string, "a string zlib-compressed, as base64 (stored deflate blocks, as Kusto writes them)"),
+    SCALAR("zlib_decompress_from_base64_string", 1, 1, ty_zlib_decompress, f_zlib_decompress_from_base64_string, "the string a base64 zlib stream holds; \"\" when invalid"),
 };
 
 /* Kusto functions kql does not have yet. */
