@@ -425,6 +425,50 @@ static const xcase zips[] = {
     {"gzip_compress_to_base64_string(tostring(dynamic(null)))", "\"H4sIAAAAAAAA/wEAAP//AAAAAAAAAAA=\""},
 };
 
+/* ---- Punycode (punycode.c): RFC 3492 section 7.1's sample strings ---- */
+
+static const xcase punys[] = {
+    /* (A) Arabic (Egyptian) */
+    {"punycode_from_string('\u0644\u064A\u0647\u0645\u0627\u0628\u062A\u0643\u0644\u0645\u0648\u0634\u0639\u0631\u0628\u064A\u061F')", "\"egbpdaj6bu4bxfgehfvwxn\""},
+    /* (B) Chinese (simplified), (C) Chinese (traditional) */
+    {"punycode_from_string('\u4ED6\u4EEC\u4E3A\u4EC0\u4E48\u4E0D\u8BF4\u4E2D\u6587')", "\"ihqwcrb4cv8a8dqg056pqjye\""},
+    {"punycode_from_string('\u4ED6\u5011\u7232\u4EC0\u9EBD\u4E0D\u8AAA\u4E2D\u6587')", "\"ihqwctvzc91f659drss3x8bo0yb\""},
+    /* (L) 3<nen>B<gumi><kinpachi><sensei>: basic code points first, case kept */
+    {"punycode_from_string('3\u5E74B\u7D44\u91D1\u516B\u5148\u751F')", "\"3B-ww4c5e180e575a65lsy2b\""},
+    {"punycode_from_string('Maji\u3067Koi\u3059\u308B5\u79D2\u524D')", "\"MajiKoi5-783gue6qz075azm5e\""},
+    /* (R) <sono><supiido><de> */
+    {"punycode_from_string('\u305D\u306E\u30B9\u30D4\u30FC\u30C9\u3067')", "\"d9juau41awczczp\""},
+    /* (S) all basic: copied, then the delimiter */
+    {"punycode_from_string('-> $1.00 <-')", "\"-> $1.00 <--\""},
+    {"punycode_from_string('abc')", "\"abc-\""},
+    {"punycode_from_string('')", "\"\""},
+    /* and back, digits in either case */
+    {"punycode_to_string('egbpdaj6bu4bxfgehfvwxn')", "\"\u0644\u064A\u0647\u0645\u0627\u0628\u062A\u0643\u0644\u0645\u0648\u0634\u0639\u0631\u0628\u064A\u061F\""},
+    {"punycode_to_string('3B-ww4c5e180e575a65lsy2b')", "\"3\u5E74B\u7D44\u91D1\u516B\u5148\u751F\""},
+    {"punycode_to_string('D9JUAU41AWCZCZP')", "\"\u305D\u306E\u30B9\u30D4\u30FC\u30C9\u3067\""},
+    {"punycode_to_string('-> $1.00 <--')", "\"-> $1.00 <-\""},
+    {"punycode_to_string('abc-')", "\"abc\""},
+    {"punycode_to_string(punycode_from_string('\U0001F600 smile'))", "\"\U0001F600 smile\""},
+    /* not Punycode: "" */
+    {"punycode_to_string('ab\u00e9')", "\"\""},
+    {"punycode_to_string('abc-!')", "\"\""},
+    {"punycode_to_string('-abc')", "\"\""},
+    {"punycode_to_string('99999999999')", "\"\""},
+    {"punycode_to_string('a-9')", "\"\""},
+    /* domains: label by label, separators '.', U+3002, U+FF0E and U+FF61 become '.' */
+    {"punycode_domain_to_string('\u4ED6\u4EEC\u4E3A\u4EC0\u4E48\u4E0D\u8BF4\u4E2D\u6587.example\u3002com')", "\"xn--ihqwcrb4cv8a8dqg056pqjye.example.com\""},
+    {"punycode_domain_to_string('b\u00fccher\uFF0Ede')", "\"xn--bcher-kva.de\""},
+    {"punycode_domain_to_string('www.example.org')", "\"www.example.org\""},
+    {"punycode_domain_to_string('')", "\"\""},
+    {"punycode_domain_from_string('xn--bcher-kva.de')", "\"b\u00fccher.de\""},
+    /* the prefix in any case; basic code points keep theirs */
+    {"punycode_domain_from_string('www.XN--BCHER-KVA.example')", "\"www.B\u00fcCHER.example\""},
+    {"punycode_domain_from_string('plain.example.com')", "\"plain.example.com\""},
+    {"punycode_domain_from_string('xn--ab\u00e9.com')", "\"\""},
+    {"punycode_domain_from_string(punycode_domain_to_string('\u043F\u0440\u0438\u043C\u0435\u0440.\u0438\u0441\u043F\u044B\u0442\u0430\u043D\u0438\u0435'))",
+     "\"\u043F\u0440\u0438\u043C\u0435\u0440.\u0438\u0441\u043F\u044B\u0442\u0430\u043D\u0438\u0435\""},
+};
+
 static const ecase errors[] = {
     {"print binary_and(1.5, 1)", "binary_and() expects two integers (int or long)"},
     {"print binary_or('a', 1)", "binary_or() expects two integers (int or long)"},
@@ -453,6 +497,8 @@ static const ecase errors[] = {
     {"print bag_zip('a', dynamic([1]))", "bag_zip() expects a dynamic array of keys and a dynamic array of values"},
     {"print gzip_compress_to_base64_string(1)", "gzip_compress_to_base64_string() expects a string"},
     {"print zlib_decompress_from_base64_string(1.5)", "zlib_decompress_from_base64_string() expects a base64 string"},
+    {"print punycode_from_string(1)", "punycode_from_string() expects a string"},
+    {"print punycode_domain_to_string(now())", "punycode_domain_to_string() expects a string"},
     {"print binary_and(1)", "function 'binary_and' expects 2 arguments, got 1"},
     {"print binary_not(1, 2)", "function 'binary_not' expects 1 argument, got 2"},
 };
@@ -507,6 +553,8 @@ START_TEST(decompression_stops_at_64_megabytes) {
 }
 END_TEST
 
+START_TEST(punycode_follows_rfc_3492) { check_expr(&punys[_i]); }
+END_TEST
 START_TEST(wrong_arguments_are_errors) { check_error(&errors[_i]); }
 END_TEST
 
@@ -533,6 +581,9 @@ Suite *funcmore_suite(void) {
   LOOP(tc, gzip_and_zlib_follow_the_formats, zips);
   tcase_add_test(tc, decompression_stops_at_64_megabytes);
   tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("punycode");
+  LOOP(tc, punycode_follows_rfc_3492, punys);
   suite_add_tcase(s, tc);
   tc = tcase_create("errors");
   LOOP(tc, wrong_arguments_are_errors, errors);

@@ -588,4 +588,14 @@ FN_SCALAR(f_gzip_decompress_from_base64_string);
 FN_SCALAR(f_zlib_compress_to_base64_string);
 FN_SCALAR(f_zlib_decompress_from_base64_string);
 
+/* punycode.c: RFC 3492 Punycode and IDNA-style domains. */
+FN_TYPE(ty_punycode_from);
+FN_TYPE(ty_punycode_to);
+FN_TYPE(ty_punycode_domain_from);
+FN_TYPE(ty_punycode_domain_to);
+FN_SCALAR(f_punycode_from_string);
+FN_SCALAR(f_punycode_to_string);
+FN_SCALAR(f_punycode_domain_from_string);
+FN_SCALAR(f_punycode_domain_to_string);
+
 #endif /* KQL_FUNC_IMPL_H */
