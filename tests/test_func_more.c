@@ -388,6 +388,7 @@ static const xcase arrays[] = {
     {"bag_zip(dynamic(['a']), dynamic([[1,2]]))", "{\"a\":[1,2]}"},
     {"bag_zip(dynamic([]), dynamic([1]))", "{}"},
     {"bag_zip(dynamic(['a','a']), dynamic([1,2]))", "{\"a\":2}"},
+    {"bag_zip(dynamic(['a','b','a','c']), dynamic([1,2,3,4]))", "{\"b\":2,\"a\":3,\"c\":4}"},
     {"bag_zip(dynamic([null,'n']), dynamic([1,2]))", "{\"n\":2}"},
     {"bag_zip(dynamic(['q\"', '\u00e9']), dynamic([1,2]))", "{\"q\\\"\":1,\"\u00e9\":2}"},
     {"bag_zip(dynamic('a'), dynamic([1]))", "null"},
@@ -455,6 +456,11 @@ static const xcase punys[] = {
     {"punycode_to_string('-abc')", "\"\""},
     {"punycode_to_string('99999999999')", "\"\""},
     {"punycode_to_string('a-9')", "\"\""},
+    /* longer than 16384 code points (or bytes, to decode): "" (kql's limit: both directions
+    ** take time quadratic in the length) */
+    {"isnotempty(punycode_from_string(strrep(strrep('\u00e9', 1000), 16)))", "true"},
+    {"punycode_from_string(strrep(strrep('\u00e9', 1000), 17))", "\"\""},
+    {"punycode_to_string(strrep(strrep('a', 1000), 17))", "\"\""},
     /* domains: label by label, separators '.', U+3002, U+FF0E and U+FF61 become '.' */
     {"punycode_domain_to_string('\u4ED6\u4EEC\u4E3A\u4EC0\u4E48\u4E0D\u8BF4\u4E2D\u6587.example\u3002com')", "\"xn--ihqwcrb4cv8a8dqg056pqjye.example.com\""},
     {"punycode_domain_to_string('b\u00fccher\uFF0Ede')", "\"xn--bcher-kva.de\""},

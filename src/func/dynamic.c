@@ -957,15 +957,17 @@ void f_bag_zip(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   *out = val_null(KQL_T_DYNAMIC);
   if (!elems_of(c, a[0], &k, &nk)) return;
   if (!elems_of(c, a[1], &v, &nv)) nv = 0;
+  /* a key given again further on is left for that last occurrence: mark from the end */
+  bool *emit = arena_alloc(c->tmp, nk + 1);
+  vset seen;
+  vset_init(c, &seen, nk);
+  for (size_t i = nk; i-- > 0;)
+    emit[i] = !k[i].v.isnull && k[i].v.type == KQL_T_STRING && vset_add(&seen, &k[i].v, true);
   json_buf b = {c->tmp, NULL, 0, 0};
   json_buf_raw(&b, "{", 1);
   bool first = true;
   for (size_t i = 0; i < nk; i++) {
-    if (k[i].v.isnull || k[i].v.type != KQL_T_STRING) continue;
-    bool later = false; /* the same key again further on: that one wins */
-    for (size_t j = i + 1; j < nk && !later; j++)
-      later = !k[j].v.isnull && k[j].v.type == KQL_T_STRING && val_equal(&k[i].v, &k[j].v);
-    if (later) continue;
+    if (!emit[i]) continue;
     if (!first) json_buf_raw(&b, ",", 1);
     first = false;
     json_buf_str(&b, k[i].v.u.s.p, k[i].v.u.s.n);

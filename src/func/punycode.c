@@ -2,7 +2,7 @@
 ** punycode.c: punycode_from_string(), punycode_to_string() (RFC 3492's Bootstring with
 ** Punycode's parameters, case kept as written, no nameprep) and their domain forms,
 ** punycode_domain_from_string() and punycode_domain_to_string(), which work label by label
-** with the "xn--" prefix.  Text that cannot be converted gives "".
+** with the "xn--" prefix.  Text that cannot be converted, or longer than PUNY_MAX, gives "".
 */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +15,10 @@ FN_TYPE_SIG(ty_punycode_from, "S", KQL_T_STRING, "punycode_from_string() expects
 FN_TYPE_SIG(ty_punycode_to, "S", KQL_T_STRING, "punycode_to_string() expects a string")
 FN_TYPE_SIG(ty_punycode_domain_from, "S", KQL_T_STRING, "punycode_domain_from_string() expects a string")
 FN_TYPE_SIG(ty_punycode_domain_to, "S", KQL_T_STRING, "punycode_domain_to_string() expects a string")
+
+/* The longest text converted, in code points or bytes: both directions take time quadratic
+** in the length (DNS labels have at most 63 bytes). */
+#define PUNY_MAX 16384
 
 /* RFC 3492 section 5: Punycode's parameter values. */
 enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700, INITIAL_BIAS = 72, INITIAL_N = 128 };
@@ -66,6 +70,7 @@ static void put_utf8(json_buf *b, uint32_t v) {
 /* Section 6.3: append the Punycode of the 'n' code points 'in' to 'b'; false on overflow. */
 static bool encode(const uint32_t *in, size_t n, json_buf *b) {
   size_t basic = 0;
+  if (n > PUNY_MAX) return false;
   for (size_t j = 0; j < n; j++)
     if (in[j] < 0x80) {
       char ch = (char)in[j];
@@ -108,6 +113,7 @@ static bool encode(const uint32_t *in, size_t n, json_buf *b) {
 ** U+10FFFF). */
 static bool decode(fn_ctx *c, const char *s, size_t n, json_buf *b) {
   size_t basic = 0;
+  if (n > PUNY_MAX) return false;
   for (size_t j = 0; j < n; j++)
     if (s[j] == '-') basic = j;
   uint32_t *out = arena_alloc(c->tmp, (n + 1) * sizeof *out);
