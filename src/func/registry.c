@@ -166,7 +166,7 @@ static const fn_def builtins[] = {
     SCALAR("isnotnull", 1, 1, ty_bool, f_isnotnull, "true unless null"),
     SCALAR("isnull", 1, 1, ty_bool, f_isnull, "true for null"),
     SCALAR("isutf8", 1, 1, ty_isutf8, f_isutf8, "true when a string is well-formed UTF-8"),
-    SCALAR("jaccard_index", 2, 2, ty_jaccard_index, f_jaccard_index, "|a & b| / |a | b| of the distinct elements of two arrays"),
+    SCALAR("jaccard_index", 2, 2, ty_jaccard_index, f_jaccard_index, "Jaccard index of two arrays: distinct elements in both over distinct elements in either"),
     SCALAR_ARG("log", 1, 1, ty_real_of_num, f_log, "natural logarithm"),
     SCALAR_ARG("log10", 1, 1, ty_real_of_num, f_log10, "base-10 logarithm"),
     SCALAR_ARG("log2", 1, 1, ty_real_of_num, f_log2, "base-2 logarithm"),
