@@ -872,3 +872,109 @@ kql_type ty_codepoints(ast **a, int n, const char **e) {
   }
   return KQL_T_STRING;
 }
+
+/* ---- rotations, shifts, jaccard_index, bag_zip ---- */
+
+FN_TYPE_SIG(ty_array_rotate_left, "di", KQL_T_DYNAMIC, "array_rotate_left() expects a dynamic array and a number of positions")
+FN_TYPE_SIG(ty_array_rotate_right, "di", KQL_T_DYNAMIC, "array_rotate_right() expects a dynamic array and a number of positions")
+FN_TYPE_SIG(ty_array_shift_left, "dia", KQL_T_DYNAMIC,
+            "array_shift_left() expects a dynamic array, a number of positions and an optional fill value")
+FN_TYPE_SIG(ty_array_shift_right, "dia", KQL_T_DYNAMIC,
+            "array_shift_right() expects a dynamic array, a number of positions and an optional fill value")
+FN_TYPE_SIG(ty_jaccard_index, "dd", KQL_T_DYNAMIC, "jaccard_index() expects two dynamic arrays")
+FN_TYPE_SIG(ty_bag_zip, "dd", KQL_T_DYNAMIC, "bag_zip() expects a dynamic array of keys and a dynamic array of values")
+
+/* a[0] with its elements moved a[1] places to the left ('left') or right: element i of the
+** result is element i + by, wrapping around when 'wrap', else a[2] (or null) past either end. */
+static void moved(fn_ctx *c, const kql_value *a, int n, bool wrap, bool left, kql_value *out) {
+  elem *v;
+  size_t len;
+  int64_t by;
+  *out = val_null(KQL_T_DYNAMIC);
+  if (!elems_of(c, a[0], &v, &len) || !fn_long(c, &a[1], &by)) return;
+  if (!left) by = by == INT64_MIN ? INT64_MAX : -by;
+  json_buf fill = {c->tmp, NULL, 0, 0};
+  if (n > 2) json_buf_value(&fill, &a[2]);
+  else json_buf_raw(&fill, "null", 4);
+  json_buf b = {c->tmp, NULL, 0, 0};
+  json_buf_raw(&b, "[", 1);
+  int64_t m = (int64_t)len;
+  for (int64_t i = 0; i < m; i++) {
+    if (i) json_buf_raw(&b, ",", 1);
+    int64_t j;
+    if (wrap) {
+      int64_t r = by % m; /* in (-m, m) */
+      j = (i + r + m) % m;
+    } else {
+      j = by >= m || by <= -m ? -1 : i + by; /* no overflow: |by| < m here */
+      if (j >= m) j = -1;
+    }
+    if (j < 0) json_buf_raw(&b, fill.p, fill.n);
+    else json_buf_raw(&b, v[j].raw.u.s.p, v[j].raw.u.s.n);
+  }
+  json_buf_raw(&b, "]", 1);
+  *out = json_buf_dynamic(&b);
+}
+
+/* array_rotate_left(arr, n): element i becomes element (i + n) mod length; a negative 'n'
+** rotates right.  Null when 'arr' is not an array or 'n' is null. */
+void f_array_rotate_left(fn_ctx *c, const kql_value *a, int n, kql_value *out) { moved(c, a, n, true, true, out); }
+void f_array_rotate_right(fn_ctx *c, const kql_value *a, int n, kql_value *out) { moved(c, a, n, true, false, out); }
+/* array_shift_left(arr, n [, fill]): element i becomes element i + n, or 'fill' (default
+** null) past the end; a negative 'n' shifts right. */
+void f_array_shift_left(fn_ctx *c, const kql_value *a, int n, kql_value *out) { moved(c, a, n, false, true, out); }
+void f_array_shift_right(fn_ctx *c, const kql_value *a, int n, kql_value *out) { moved(c, a, n, false, false, out); }
+
+/* jaccard_index(set1, set2): |set1 ∩ set2| / |set1 ∪ set2| over the distinct elements, as a
+** dynamic real (the type Kusto's binder gives it).  Null when either is not an array, or
+** when both are empty (0/0). */
+void f_jaccard_index(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  elem *x, *y;
+  size_t nx, ny;
+  (void)n;
+  *out = val_null(KQL_T_DYNAMIC);
+  if (!elems_of(c, a[0], &x, &nx) || !elems_of(c, a[1], &y, &ny)) return;
+  vset sx, sy;
+  vset_init(c, &sx, nx);
+  vset_init(c, &sy, ny);
+  for (size_t i = 0; i < nx; i++) vset_add(&sx, &x[i].v, true);
+  size_t both = 0;
+  for (size_t i = 0; i < ny; i++)
+    if (vset_add(&sy, &y[i].v, true) && vset_has(&sx, &y[i].v)) both++;
+  size_t any = sx.n + sy.n - both;
+  if (any == 0) return;
+  kql_value r = val_real((double)both / (double)any);
+  *out = json_value_to_dynamic(c->tmp, r);
+}
+
+/* bag_zip(keys, values): a property bag of keys[i] -> values[i], null where 'values' runs
+** out (or is not an array); keys that are not strings are skipped with their value; a key
+** given twice keeps its last value.  Null when 'keys' is not an array. */
+void f_bag_zip(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  elem *k, *v = NULL;
+  size_t nk, nv = 0;
+  (void)n;
+  *out = val_null(KQL_T_DYNAMIC);
+  if (!elems_of(c, a[0], &k, &nk)) return;
+  if (!elems_of(c, a[1], &v, &nv)) nv = 0;
+  /* a key given again further on is left for that last occurrence: mark from the end */
+  bool *emit = arena_alloc(c->tmp, nk + 1);
+  vset seen;
+  vset_init(c, &seen, nk);
+  for (size_t i = nk; i-- > 0;)
+    emit[i] = !k[i].v.isnull && k[i].v.type == KQL_T_STRING && vset_add(&seen, &k[i].v, true);
+  json_buf b = {c->tmp, NULL, 0, 0};
+  json_buf_raw(&b, "{", 1);
+  bool first = true;
+  for (size_t i = 0; i < nk; i++) {
+    if (!emit[i]) continue;
+    if (!first) json_buf_raw(&b, ",", 1);
+    first = false;
+    json_buf_str(&b, k[i].v.u.s.p, k[i].v.u.s.n);
+    json_buf_raw(&b, ":", 1);
+    if (i < nv) json_buf_raw(&b, v[i].raw.u.s.p, v[i].raw.u.s.n);
+    else json_buf_raw(&b, "null", 4);
+  }
+  json_buf_raw(&b, "}", 1);
+  *out = json_buf_dynamic(&b);
+}

@@ -351,6 +351,18 @@ FN_TYPE(ty_bag_set_key);
 FN_SCALAR(f_array_split);
 FN_SCALAR(f_array_iff);
 FN_SCALAR(f_bag_set_key);
+FN_TYPE(ty_array_rotate_left);
+FN_TYPE(ty_array_rotate_right);
+FN_TYPE(ty_array_shift_left);
+FN_TYPE(ty_array_shift_right);
+FN_TYPE(ty_jaccard_index);
+FN_TYPE(ty_bag_zip);
+FN_SCALAR(f_array_rotate_left);
+FN_SCALAR(f_array_rotate_right);
+FN_SCALAR(f_array_shift_left);
+FN_SCALAR(f_array_shift_right);
+FN_SCALAR(f_jaccard_index);
+FN_SCALAR(f_bag_zip);
 
 /* net.c */
 FN_TYPE(ty_ip1_bool);
@@ -376,6 +388,18 @@ FN_SCALAR(f_format_ipv4_mask);
 FN_SCALAR(f_has_any_ipv4);
 FN_SCALAR(f_has_any_ipv4_prefix);
 FN_SCALAR(f_ipv4_is_in_any_range);
+FN_TYPE(ty_parse_ipv6);
+FN_TYPE(ty_parse_ipv6_mask);
+FN_TYPE(ty_ipv6_is_in_range);
+FN_TYPE(ty_ipv6_any);
+FN_TYPE(ty_ipv4_netmask_suffix);
+FN_TYPE(ty_ipv4_range_to_cidr);
+FN_SCALAR(f_parse_ipv6);
+FN_SCALAR(f_parse_ipv6_mask);
+FN_SCALAR(f_ipv6_is_in_range);
+FN_SCALAR(f_ipv6_is_in_any_range);
+FN_SCALAR(f_ipv4_netmask_suffix);
+FN_SCALAR(f_ipv4_range_to_cidr_list);
 
 /* agg.c: the conditional and statistical aggregates. */
 FN_TYPE(ty_agg_if);
@@ -521,5 +545,57 @@ FN_SCALAR(f_geo_info);
 /* xml.c: parse_xml() with expat. */
 FN_TYPE(ty_parse_xml);
 FN_SCALAR(f_parse_xml);
+
+/* bits.c: bitwise scalars over longs. */
+FN_TYPE(ty_binary_and);
+FN_TYPE(ty_binary_or);
+FN_TYPE(ty_binary_xor);
+FN_TYPE(ty_binary_not);
+FN_TYPE(ty_binary_shift_left);
+FN_TYPE(ty_binary_shift_right);
+FN_TYPE(ty_bitset_count_ones);
+FN_SCALAR(f_binary_and);
+FN_SCALAR(f_binary_or);
+FN_SCALAR(f_binary_xor);
+FN_SCALAR(f_binary_not);
+FN_SCALAR(f_binary_shift_left);
+FN_SCALAR(f_binary_shift_right);
+FN_SCALAR(f_bitset_count_ones);
+
+/* encode.c: text and encoding scalars. */
+FN_TYPE(ty_isascii);
+FN_TYPE(ty_isutf8);
+FN_TYPE(ty_codepoints_from);
+FN_TYPE(ty_dynamic_to_json);
+FN_TYPE(ty_format_bytes);
+FN_SCALAR(f_isascii);
+FN_SCALAR(f_isutf8);
+FN_SCALAR(f_unicode_codepoints_from_string);
+FN_SCALAR(f_dynamic_to_json);
+FN_SCALAR(f_format_bytes);
+FN_TYPE(ty_b64_fromguid);
+FN_TYPE(ty_b64_toguid);
+FN_SCALAR(f_base64_encode_fromguid);
+FN_SCALAR(f_base64_decode_toguid);
+
+/* zip.c: gzip and zlib with base64, over zlib. */
+FN_TYPE(ty_gzip_compress);
+FN_TYPE(ty_gzip_decompress);
+FN_TYPE(ty_zlib_compress);
+FN_TYPE(ty_zlib_decompress);
+FN_SCALAR(f_gzip_compress_to_base64_string);
+FN_SCALAR(f_gzip_decompress_from_base64_string);
+FN_SCALAR(f_zlib_compress_to_base64_string);
+FN_SCALAR(f_zlib_decompress_from_base64_string);
+
+/* punycode.c: RFC 3492 Punycode and IDNA-style domains. */
+FN_TYPE(ty_punycode_from);
+FN_TYPE(ty_punycode_to);
+FN_TYPE(ty_punycode_domain_from);
+FN_TYPE(ty_punycode_domain_to);
+FN_SCALAR(f_punycode_from_string);
+FN_SCALAR(f_punycode_to_string);
+FN_SCALAR(f_punycode_domain_from_string);
+FN_SCALAR(f_punycode_domain_to_string);
 
 #endif /* KQL_FUNC_IMPL_H */

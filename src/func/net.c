@@ -88,6 +88,19 @@ static bool ip6_arg(fn_ctx *c, const kql_value *v, unsigned char ip[16], int *pr
   if (v->isnull) return false;
   kql_value s = fn_text(c, *v);
   size_t alen;
+  /* "::a.b.c.d[/p]" is read as the IPv4 address a.b.c.d, as the reference's parse_ipv6_mask
+  ** example shows ('::192.168.255.255/24' gives ...:ffff:c0a8:ff00) */
+  if (s.u.s.n > 2 && s.u.s.p[0] == ':' && s.u.s.p[1] == ':' && memchr(s.u.s.p, '.', s.u.s.n)) {
+    kql_value rest = val_str(s.u.s.p + 2, s.u.s.n - 2);
+    if (ip4_arg(c, &rest, &v4, &p4)) {
+      memset(ip, 0, 10);
+      ip[10] = ip[11] = 0xFF;
+      ip[12] = (unsigned char)(v4 >> 24), ip[13] = (unsigned char)(v4 >> 16);
+      ip[14] = (unsigned char)(v4 >> 8), ip[15] = (unsigned char)v4;
+      *prefix = p4 + 96;
+      return true;
+    }
+  }
   if (!split_prefix(s.u.s.p, s.u.s.n, &alen, prefix, 128) || alen == 0 || alen > 63) return false;
   char buf[64];
   memcpy(buf, s.u.s.p, alen);
@@ -355,4 +368,128 @@ void f_ipv4_is_in_any_range(fn_ctx *c, const kql_value *a, int n, kql_value *out
     return;
   }
   *out = val_bool(any_of(c, a, n, f_ipv4_is_in_range));
+}
+
+/* ---- IPv6 text, ranges and CIDR lists ---- */
+
+FN_TYPE_SIG(ty_parse_ipv6, "S", KQL_T_STRING, "parse_ipv6() expects an IPv6 or IPv4 address string")
+FN_TYPE_SIG(ty_parse_ipv6_mask, "Si", KQL_T_STRING,
+            "parse_ipv6_mask() expects an IPv6 or IPv4 address string and a prefix length")
+FN_TYPE_SIG(ty_ipv6_is_in_range, "SS", KQL_T_BOOL, "ipv6_is_in_range() expects two IP address strings")
+FN_TYPE_SIG(ty_ipv6_any, "Sa", KQL_T_BOOL,
+            "ipv6_is_in_any_range() expects an IP address string and ranges (or a dynamic array of them)")
+FN_TYPE_SIG(ty_ipv4_netmask_suffix, "S", KQL_T_LONG, "ipv4_netmask_suffix() expects an IPv4 address string")
+FN_TYPE_SIG(ty_ipv4_range_to_cidr, "SS", KQL_T_DYNAMIC,
+            "ipv4_range_to_cidr_list() expects two IPv4 address strings")
+
+/* Clear the bits of 'ip' after the first 'bits'. */
+static void mask6(unsigned char ip[16], int bits) {
+  for (int i = 0; i < 16; i++, bits -= 8) {
+    if (bits >= 8) continue;
+    ip[i] = bits <= 0 ? 0 : (unsigned char)(ip[i] & (0xFF << (8 - bits)));
+  }
+}
+
+/* 'ip' as eight groups of four lower-case hex digits, in 'c->tmp'. */
+static kql_value text6(fn_ctx *c, const unsigned char ip[16]) {
+  char buf[40];
+  int k = 0;
+  for (int i = 0; i < 16; i += 2) k += snprintf(buf + k, sizeof buf - (size_t)k, "%s%02x%02x", i ? ":" : "", ip[i], ip[i + 1]);
+  return val_str(arena_strndup(c->tmp, buf, (size_t)k), (size_t)k);
+}
+
+/* parse_ipv6(ip): the address (IPv4 as ::ffff:a.b.c.d) masked by its prefix, written out in
+** full; "" when it is not an address. */
+void f_parse_ipv6(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  unsigned char ip[16];
+  int p;
+  (void)n;
+  if (!ip6_arg(c, &a[0], ip, &p)) {
+    *out = val_str("", 0);
+    return;
+  }
+  mask6(ip, p);
+  *out = text6(c, ip);
+}
+
+/* parse_ipv6_mask(ip, prefix): as parse_ipv6(), masked by the smaller of 'prefix' (0..128)
+** and the address's own prefix. */
+void f_parse_ipv6_mask(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  unsigned char ip[16];
+  int p;
+  int64_t k;
+  (void)n;
+  if (!ip6_arg(c, &a[0], ip, &p) || !fn_long(c, &a[1], &k) || k < 0 || k > 128) {
+    *out = val_str("", 0);
+    return;
+  }
+  mask6(ip, p < k ? p : (int)k);
+  *out = text6(c, ip);
+}
+
+/* ipv6_is_in_range(ip, range): 'ip' in the network 'range' (address/prefix, IPv6 or IPv4);
+** null when either is not an address. */
+void f_ipv6_is_in_range(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  unsigned char ip[16], net[16];
+  int p, q;
+  (void)n;
+  if (!ip6_arg(c, &a[0], ip, &p) || !ip6_arg(c, &a[1], net, &q)) {
+    *out = val_null(KQL_T_BOOL);
+    return;
+  }
+  *out = val_bool(cmp6(ip, net, q) == 0);
+}
+
+/* ipv6_is_in_any_range(ip, range, ...): null when 'ip' is not an address. */
+void f_ipv6_is_in_any_range(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  unsigned char ip[16];
+  int p;
+  if (!ip6_arg(c, &a[0], ip, &p)) {
+    *out = val_null(KQL_T_BOOL);
+    return;
+  }
+  *out = val_bool(any_of(c, a, n, f_ipv6_is_in_range));
+}
+
+/* ipv4_netmask_suffix(ip): the prefix length of "a.b.c.d/p" (32 without one); null when not
+** an IPv4 address. */
+void f_ipv4_netmask_suffix(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  uint32_t ip;
+  int p;
+  (void)n;
+  if (a[0].type == KQL_T_LONG || a[0].type == KQL_T_INT || !ip4_arg(c, &a[0], &ip, &p)) {
+    *out = val_null(KQL_T_LONG);
+    return;
+  }
+  *out = val_long(p);
+}
+
+/* ipv4_range_to_cidr_list(start, end): the fewest CIDR blocks that cover start..end exactly,
+** in address order (each the largest block aligned at the next address that does not pass
+** 'end').  Prefixes written on the arguments are ignored.  Null when either is not an IPv4
+** address; [] when start > end. */
+void f_ipv4_range_to_cidr_list(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  uint32_t s32, e32;
+  int p;
+  (void)n;
+  if (a[0].type == KQL_T_LONG || a[0].type == KQL_T_INT || a[1].type == KQL_T_LONG || a[1].type == KQL_T_INT ||
+      !ip4_arg(c, &a[0], &s32, &p) || !ip4_arg(c, &a[1], &e32, &p)) {
+    *out = val_null(KQL_T_DYNAMIC);
+    return;
+  }
+  json_buf b = {c->tmp, NULL, 0, 0};
+  json_buf_raw(&b, "[", 1);
+  uint64_t s = s32, e = e32;
+  while (s <= e) {
+    int bits = 32; /* host bits of the block: shrink until aligned and inside the range */
+    while (bits > 0 && ((s & ((UINT64_C(1) << bits) - 1)) != 0 || s + (UINT64_C(1) << bits) - 1 > e)) bits--;
+    char buf[24];
+    uint32_t v = (uint32_t)s;
+    int len = snprintf(buf, sizeof buf, "%u.%u.%u.%u/%d", v >> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255, 32 - bits);
+    if (b.n > 1) json_buf_raw(&b, ",", 1);
+    json_buf_str(&b, buf, (size_t)len);
+    s += UINT64_C(1) << bits;
+  }
+  json_buf_raw(&b, "]", 1);
+  *out = json_buf_dynamic(&b);
 }
