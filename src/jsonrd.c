@@ -14,6 +14,7 @@
 #endif
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1222,6 +1223,7 @@ static int close_array(jsonrd *r, kql_diag *d) {
 
 static void ahead_start(jsonrd *r, uint64_t start);
 static int take_ahead(jsonrd *r, kql_diag *d);
+static void ahead_behind(struct ahead *a, uint64_t end);
 
 /* RD_ARRAY: find the next element (found()).  Returns 1, 0 after the array (and what follows
 ** it) is done, -1 on error. */
@@ -1243,7 +1245,10 @@ static int next_element(jsonrd *r, long *line, kql_diag *d) {
   sync_lines(r, r->pos);
   *line = r->line;
   int k = r->ahead && (c == '{' || c == '[') ? take_ahead(r, d) : 0;
-  if (k == 0) k = take_value(r, d);
+  if (k == 0) {
+    k = take_value(r, d);
+    if (k > 0 && r->ahead) ahead_behind(r->ahead, r->base + r->pos);
+  }
   if (k <= 0) return k < 0 ? -1 : fail(r, d, r->vstart, MSG_TRUNC_ROW);
   return found(r, r->vstart, r->pos - r->vstart,
                r->wrap == WRAP_TABLE ? FORM_TABLE : FORM_ELEMENT);
@@ -1260,26 +1265,47 @@ static int next_element(jsonrd *r, long *line, kql_diag *d) {
 ** elements; next_element() takes an element whose start is where it stands instead of
 ** scanning it again.  The other thread only saves work: its offsets are those take_value()
 ** finds here (same bytes, same code), an element it has not reached or an offset that does
-** not match is scanned here as before, and every error is found and placed here. */
+** not match is scanned here as before, and every error is found and placed here.  This
+** thread never waits for the other: when nothing is ready it scans the element itself and
+** tells the other where it stands, and the other, if behind, moves its reader there (the end
+** of an element is a place both know). */
 
 #define AHEAD_RING 4096  /* elements handed over but not yet taken, at most */
-#define AHEAD_BATCH 128  /* elements passed over at once (one lock each way) */
+#define AHEAD_BATCH 32   /* elements passed over at once (one lock each way) */
 #define AHEAD_MIN_BYTES ((off_t)8 << 20) /* smaller files are not worth a thread */
-#define AHEAD_READ ((size_t)1024 << 10)  /* that thread's first buffer size */
+#define AHEAD_READ ((size_t)256 << 10)  /* that thread's first buffer size */
 
 typedef struct ahead {
   pthread_t th;
   jsonrd *rd;                  /* the thread's own reader, from the first element on */
   pthread_mutex_t mu;
-  pthread_cond_t cv;           /* the ring changed, or stop */
+  pthread_cond_t cv;           /* the ring has room again, or stop */
   uint64_t ring[AHEAD_RING][2]; /* start and end file offsets of elements */
   size_t head, tail;           /* taken, handed over (counts; guarded by mu) */
+  uint64_t resume;             /* the end of the last element this thread scanned itself (mu) */
   bool done;                   /* the thread has stopped handing over (guarded by mu) */
   bool stop;                   /* the thread must stop (guarded by mu) */
   uint64_t got[AHEAD_BATCH][2]; /* this thread's batch taken from the ring */
   size_t ngot, igot;           /* its size, the next to use */
   bool over;                   /* nothing more will come */
+  int wait;                    /* tests: KQL_AHEAD_WAIT=1, this thread waits for the other;
+                                  2, the other starts once this one has scanned AHEAD_LAG
+                                  elements itself (so it must move to where this one is), and
+                                  then this one waits */
+  size_t self;                 /* elements this thread scanned itself (mu) */
 } ahead;
+
+#define AHEAD_LAG 8
+
+/* Move reader 'r' to file offset 'off'; false when it cannot. */
+static bool reader_seek(jsonrd *r, uint64_t off) {
+  if (lseek(r->fd, (off_t)off, SEEK_SET) != (off_t)off) return false;
+  r->base = off;
+  r->len = r->pos = r->scan = r->vstart = r->lpos = 0;
+  r->eof = 0;
+  r->pin = NOPIN;
+  return true;
+}
 
 static void *ahead_main(void *arg) {
   ahead *a = arg;
@@ -1287,18 +1313,32 @@ static void *ahead_main(void *arg) {
   kql_diag d;
   uint64_t batch[AHEAD_BATCH][2];
   size_t nb = 0;
-  bool more = true;
+  bool more = true, after = false; /* after: just past an element, a ',' comes next */
+  if (a->wait == 2) { /* tests: start behind the other thread */
+    pthread_mutex_lock(&a->mu);
+    while (a->self < AHEAD_LAG && !a->stop) {
+      pthread_mutex_unlock(&a->mu);
+      sched_yield();
+      pthread_mutex_lock(&a->mu);
+    }
+    if (!a->stop && a->resume > r->base + r->pos) after = reader_seek(r, a->resume);
+    more = !a->stop && after;
+    if (!more) a->done = true;
+    pthread_mutex_unlock(&a->mu);
+  }
   while (more) {
     int c = peek(r, &d);
-    if (c == '{' || c == '[') {
+    if (after) {
+      after = false;
+      if (c == ',') r->pos++;
+      else more = false; /* ']', the end, or something next_element() will report */
+    } else if (c == '{' || c == '[') {
       more = take_value(r, &d) > 0;
       if (more) {
         batch[nb][0] = r->base + r->vstart;
         batch[nb][1] = r->base + r->pos;
         nb++;
-        c = peek(r, &d);
-        if (c == ',') r->pos++;
-        else more = false; /* ']', the end, or something next_element() will report */
+        after = true;
       }
     } else {
       more = false;
@@ -1312,11 +1352,14 @@ static void *ahead_main(void *arg) {
         a->ring[a->tail % AHEAD_RING][1] = batch[k][1];
         a->tail++;
       }
+      nb = 0;
+      if (more && !a->stop && a->resume > r->base + r->pos) { /* the other thread is past us */
+        if (reader_seek(r, a->resume)) after = true;
+        else more = false;
+      }
       if (a->stop) more = false;
       if (!more) a->done = true;
-      pthread_cond_broadcast(&a->cv);
       pthread_mutex_unlock(&a->mu);
-      nb = 0;
     }
   }
   return NULL;
@@ -1342,6 +1385,8 @@ static void ahead_start(jsonrd *r, uint64_t start) {
   o->buf = xrealloc(o->buf, o->cap);
   ahead *a = xcalloc(1, sizeof *a);
   a->rd = o;
+  const char *w = getenv("KQL_AHEAD_WAIT");
+  a->wait = w ? atoi(w) : 0;
   pthread_mutex_init(&a->mu, NULL);
   pthread_cond_init(&a->cv, NULL);
   if (pthread_create(&a->th, NULL, ahead_main, a) != 0) {
@@ -1370,29 +1415,43 @@ static void ahead_stop(jsonrd *r) {
 }
 
 /* The end offset of the element that starts at file offset 'start', if the other thread
-** found one there; else 0 (scan it here). */
+** has found it; else 0 (scan it here).  Never waits. */
 static uint64_t ahead_end(ahead *a, uint64_t start) {
-  for (;;) {
+  for (int fetched = 0;; fetched = 1) {
     while (a->igot < a->ngot) {
       uint64_t s = a->got[a->igot][0], e = a->got[a->igot][1];
       if (s > start) return 0;   /* not this one: it is ahead, keep it */
       a->igot++;
       if (s == start) return e;
     }
-    if (a->over) return 0;
+    if (a->over || fetched) return 0;
     pthread_mutex_lock(&a->mu);
-    while (a->head == a->tail && !a->done) pthread_cond_wait(&a->cv, &a->mu);
+    while ((a->wait == 1 || (a->wait == 2 && a->self >= AHEAD_LAG)) && a->head == a->tail &&
+           !a->done) {
+      pthread_mutex_unlock(&a->mu);
+      sched_yield();
+      pthread_mutex_lock(&a->mu);
+    }
     size_t k = 0;
     for (; k < AHEAD_BATCH && a->head < a->tail; k++, a->head++) {
       a->got[k][0] = a->ring[a->head % AHEAD_RING][0];
       a->got[k][1] = a->ring[a->head % AHEAD_RING][1];
     }
-    if (k == 0) a->over = true; /* done and empty */
-    pthread_cond_broadcast(&a->cv);
+    if (k == 0 && a->done) a->over = true; /* done and empty */
+    if (k > 0) pthread_cond_signal(&a->cv); /* room in the ring */
     pthread_mutex_unlock(&a->mu);
     a->ngot = k;
     a->igot = 0;
   }
+}
+
+/* This thread scanned an element itself, up to file offset 'end': the other may skip there. */
+static void ahead_behind(ahead *a, uint64_t end) {
+  if (a->over) return;
+  pthread_mutex_lock(&a->mu);
+  if (end > a->resume) a->resume = end;
+  a->self++;
+  pthread_mutex_unlock(&a->mu);
 }
 
 /* Take the element at r->pos whose end the other thread found: 1 with it in

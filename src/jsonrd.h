@@ -48,8 +48,9 @@ KQL_INTERNAL void jsonrd_set_filter(jsonrd *r, const struct jsfilter *f,
 KQL_INTERNAL uint64_t jsonrd_skipped(const jsonrd *r);
 /* Under a filter, a row array's elements are cut ahead by a second thread (on a machine with
 ** two cores or more, a file of KQL_AHEAD_MIN bytes or more, default 8 MiB, and unless
-** KQL_SCAN_THREADS=1): how many elements this reader took from it so far.  The rows, places
-** and errors are the same either way. */
+** KQL_SCAN_THREADS=1): how many elements this reader took from it so far (this thread does
+** not wait for it, unless KQL_AHEAD_WAIT=1, for tests).  The rows, places and errors are the
+** same either way. */
 KQL_INTERNAL uint64_t jsonrd_ahead_taken(const jsonrd *r);
 /* Parse the text of a row that jsonrd_next_row() returned (or a copy of it) exactly as
 ** jsonrd_next() would have: 1 and '*obj' (owned by 'r', valid until the next call of this
