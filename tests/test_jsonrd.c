@@ -623,10 +623,10 @@ static uint64_t expect_same_with_ahead(const char *text, size_t n) {
   char *plain = filtered_transcript(path, 0, &taken0);
   ck_assert_uint_eq(taken0, 0);
   for (int way = 1; way <= 3; way++) { /* racing (as run), waiting, lagging */
-    char *got = filtered_transcript(path, way, way == 1 ? &taken1 : way == 2 ? &taken2 : &taken3);
-    ck_assert_msg(strcmp(plain, got) == 0, "cutting ahead (way %d) changed the rows:\n%.400s\n---\n%.400s",
-                  way, plain, got);
-    free(got);
+    char *seen = filtered_transcript(path, way, way == 1 ? &taken1 : way == 2 ? &taken2 : &taken3);
+    ck_assert_msg(strcmp(plain, seen) == 0, "cutting ahead (way %d) changed the rows:\n%.400s\n---\n%.400s",
+                  way, plain, seen);
+    free(seen);
   }
   free(plain);
   unlink(path);
