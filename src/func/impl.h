@@ -455,6 +455,31 @@ FN_SCALAR(f_merge_tdigest);
 FN_SCALAR(f_percentile_tdigest);
 FN_SCALAR(f_percentiles_array_tdigest);
 FN_SCALAR(f_rank_tdigest);
+/* stdevp, variancep, the *if forms, covariance(p)(if), binary_all_* (agg.c) */
+typedef struct {
+  int64_t n;       /* pairs added */
+  double mx, my;   /* running means of x and y */
+  double cxy;      /* running co-moment: sum of (x - mean x)(y - mean y) */
+} cov_state;
+typedef struct {
+  bool has;        /* a value was seen */
+  uint64_t bits;   /* the values folded so far */
+} bits_state;
+FN_TYPE(ty_statp);
+FN_TYPE(ty_stat_if);
+FN_TYPE(ty_covariance);
+FN_TYPE(ty_binary_all);
+FN_STEP(a_statif_step);
+FN_FINAL(a_variancep_final);
+FN_FINAL(a_stdevp_final);
+FN_STEP(a_cov_step);
+FN_STEP(a_covif_step);
+FN_FINAL(a_cov_final);
+FN_FINAL(a_covp_final);
+FN_STEP(a_binary_all_and_step);
+FN_STEP(a_binary_all_or_step);
+FN_STEP(a_binary_all_xor_step);
+FN_FINAL(a_binary_all_final);
 FN_STEP(a_hll_step);
 FN_STEP(a_hll_merge_step);
 FN_FINAL(a_hll_final);

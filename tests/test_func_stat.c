@@ -1,0 +1,170 @@
+/*
+** test_func_stat.c: Check suite for the statistics and bitwise aggregates (stdevp,
+** variancep, the *if forms, covariance(p)(if), binary_all_*), the scalar hll_merge(),
+** the rank window functions and the special and unit-conversion math functions, run end
+** to end through the public API.  Every expected value is worked out by hand from the
+** mathematical definition (the working is in the comment beside it) or from a published
+** table of the function (Abramowitz and Stegun for erf and gamma, NIST SP 811 for units);
+** data sets are chosen so the exact result is a double that prints exactly.
+*/
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kql.h"
+#include "suites.h"
+
+/* A whole query and its NDJSON output, or the message of the error it must raise. */
+typedef struct qcase {
+  const char *query; /* KQL query */
+  const char *want;  /* NDJSON rows, or the error message (a substring of d.msg) */
+} qcase;
+
+/* Run 'q'; on success return its rows as NDJSON (malloc'ed), else NULL with 'd' filled. */
+static char *run(const char *q, kql_diag *d) {
+  kql_engine *e = kql_engine_new();
+  kql_query *qq = kql_query_compile(e, q, strlen(q), d);
+  char *out = NULL;
+  size_t len = 0;
+  if (qq) {
+    FILE *f = open_memstream(&out, &len);
+    kql_status st = kql_query_run_to(qq, f, KQL_FMT_NDJSON, 0, d);
+    fclose(f);
+    kql_query_free(qq);
+    if (st != KQL_OK) {
+      free(out);
+      out = NULL;
+    }
+  }
+  kql_engine_free(e);
+  return out;
+}
+
+static void check_query(const qcase *c) {
+  kql_diag d;
+  char *out = run(c->query, &d);
+  ck_assert_msg(out != NULL, "%s: query failed: %s", c->query, d.msg);
+  ck_assert_msg(strcmp(out, c->want) == 0, "%s\n  want %s  got  %s", c->query, c->want, out);
+  free(out);
+}
+
+static void check_error(const qcase *c) {
+  kql_diag d;
+  char *out = run(c->query, &d);
+  ck_assert_msg(out == NULL, "%s: expected an error, got %s", c->query, out ? out : "");
+  ck_assert_msg(strstr(d.msg, c->want) != NULL, "%s: want error '%s', got '%s'", c->query, c->want, d.msg);
+}
+
+/* ---- statistics aggregates ---- */
+
+/* x = 1..5 with y = 4, 2, 2, 0 on x = 1..4, a null y on x = 5 and a row with null x. */
+#define XY                                                                                         \
+  "datatable(x:long, y:real, g:string)[1, 4.0, 'a', 2, 2.0, 'a', 3, 2.0, 'b', 4, 0.0, 'b',"       \
+  " 5, real(null), 'a', long(null), 7.0, 'b']"
+
+static const qcase stats[] = {
+    /* x = 1..5: mean 3, squared deviations 4 + 1 + 0 + 1 + 4 = 10; over n = 5: 2, sqrt 2 */
+    {XY " | summarize stdevp(x), variancep(x)", "{\"stdevp_x\":1.4142135623730951,\"variancep_x\":2}\n"},
+    /* x > 1: 2, 3, 4, 5: mean 3.5, squared deviations 2.25 + .25 + .25 + 2.25 = 5;
+    ** sample 5 / 3, its square root; population 5 / 4 */
+    {XY " | summarize stdevif(x, x > 1), varianceif(x, x > 1), variancepif(x, x > 1)",
+     "{\"stdevif_x\":1.2909944487358056,\"varianceif_x\":1.6666666666666667,\"variancepif_x\":1.25}\n"},
+    /* pairs with both values: (1,4) (2,2) (3,2) (4,0): means 2.5 and 2; products of
+    ** deviations (-1.5)(2) + (-.5)(0) + (.5)(0) + (1.5)(-2) = -6; over 3: -2, over 4: -1.5 */
+    {XY " | summarize covariance(x, y), covariancep(x, y)", "{\"covariance_x\":-2,\"covariancep_x\":-1.5}\n"},
+    /* g == 'a': (1,4) (2,2), the null y of x = 5 left out: means 1.5 and 3,
+    ** (-.5)(1) + (.5)(-1) = -1; over 1: -1, over 2: -.5 */
+    {XY " | summarize covarianceif(x, y, g == 'a'), covariancepif(x, y, g == 'a')",
+     "{\"covarianceif_x\":-1,\"covariancepif_x\":-0.5}\n"},
+    /* per group: b is (3,2) (4,0), the null x left out: -1 over 1 */
+    {XY " | summarize c = covariance(x, y) by g | order by g asc", "{\"g\":\"a\",\"c\":-1}\n{\"g\":\"b\",\"c\":-1}\n"},
+    /* a covariance of a column with itself is its variance: y = 4, 2, 2, 0, 7 (mean 3):
+    ** 1 + 1 + 1 + 9 + 16 = 28 over 4 */
+    {XY " | summarize covariance(y, y), variance(y)", "{\"covariance_y\":7,\"variance_y\":7}\n"},
+    /* no values: stdevif and varianceif are 0, the others null (the summarize reference's
+    ** table of aggregation defaults) */
+    {"datatable(x:long)[] | summarize stdevp(x), variancep(x), stdevif(x, true), varianceif(x, true),"
+     " variancepif(x, true), covariance(x, x), covariancep(x, x)",
+     "{\"stdevp_x\":null,\"variancep_x\":null,\"stdevif_x\":0,\"varianceif_x\":0,\"variancepif_x\":null,"
+     "\"covariance_x\":null,\"covariancep_x\":null}\n"},
+    /* only nulls, or a predicate never true: as no values */
+    {"datatable(x:long)[long(null), long(null)] | summarize stdevp(x), varianceif(x, true), covarianceif(x, x, false)",
+     "{\"stdevp_x\":null,\"varianceif_x\":0,\"covarianceif_x\":null}\n"},
+    /* one value: no deviation */
+    {"print x = 7 | summarize stdevp(x), variancep(x), covariance(x, x), covariancep(x, x)",
+     "{\"stdevp_x\":0,\"variancep_x\":0,\"covariance_x\":0,\"covariancep_x\":0}\n"},
+    /* large values: 1e15 + 1 and 1e15 + 3 deviate by 1 from their mean; a naive sum of
+    ** squares (2e30 + ...) would lose them entirely */
+    {"datatable(x:real)[1000000000000001.0, 1000000000000003.0] | summarize variancep(x), covariancep(x, x)",
+     "{\"variancep_x\":1,\"covariancep_x\":1}\n"},
+    /* decimals and dynamic numbers count as numbers */
+    {"datatable(d:dynamic)[1, 3] | summarize variancep(d)", "{\"variancep_d\":1}\n"},
+    /* named: the name given */
+    {"range x from 1 to 5 step 1 | summarize v = variancep(x)", "{\"v\":2}\n"},
+};
+
+static const qcase stat_errors[] = {
+    {"datatable(x:string)['a'] | summarize stdevp(x)", "stdevp() and variancep() expect a number"},
+    {"datatable(x:bool)[true] | summarize variancep(x)", "stdevp() and variancep() expect a number"},
+    {"datatable(x:long)[1] | summarize stdevif(x, 1)", "expect a bool predicate as their second argument"},
+    {"datatable(x:string)['a'] | summarize varianceif(x, true)", "stdevif(), varianceif() and variancepif() expect a number"},
+    {"datatable(x:long)[1] | summarize covariance(x, 'a')", "covariance functions expect two numbers"},
+    {"datatable(x:long)[1] | summarize covariancepif(x, x, 'a')", "expect a bool predicate as their third argument"},
+    {"datatable(x:long)[1] | summarize covariance(x)", "function 'covariance' expects 2 arguments, got 1"},
+    {"datatable(x:long)[1] | summarize covarianceif(x, x)", "function 'covarianceif' expects 3 arguments, got 2"},
+    {"print variancep(1)", "aggregate function 'variancep' can only be used in summarize"},
+};
+
+/* ---- binary_all_and, binary_all_or, binary_all_xor ---- */
+
+static const qcase bits[] = {
+    /* 15 = 1111, 7 = 0111, 5 = 0101: AND 0101 = 5, OR 1111 = 15, XOR 1111^0111 = 1000,
+    ** ^0101 = 1101 = 13; the null adds nothing; the unnamed columns keep the argument's name */
+    {"datatable(x:long)[15, long(null), 7, 5] | summarize binary_all_and(x), binary_all_or(x), binary_all_xor(x)",
+     "{\"x\":5,\"x1\":15,\"x2\":13}\n"},
+    /* -1 has every bit: AND with 255 is 255, OR is -1, XOR is ~255 = -256 */
+    {"datatable(x:long)[-1, 255] | summarize a = binary_all_and(x), o = binary_all_or(x), e = binary_all_xor(x)",
+     "{\"a\":255,\"o\":-1,\"e\":-256}\n"},
+    /* the extremes: max long 0x7fff... and min long 0x8000... share no bit and make all */
+    {"datatable(x:long)[9223372036854775807, -9223372036854775807] | extend x = iff(x < 0, x - 1, x)"
+     " | summarize a = binary_all_and(x), o = binary_all_or(x), e = binary_all_xor(x)",
+     "{\"a\":0,\"o\":-1,\"e\":-1}\n"},
+    /* one value is itself; per group */
+    {"datatable(g:string, x:long)['a', 6, 'b', 12, 'b', 10] | summarize a = binary_all_and(x) by g | order by g asc",
+     "{\"g\":\"a\",\"a\":6}\n{\"g\":\"b\",\"a\":8}\n"},
+    /* ints stay ints: -2 (...1110) AND 7 = 6 */
+    {"datatable(i:int)[-2, 7] | summarize a = binary_all_and(i)", "{\"a\":6}\n"},
+    /* no values at all: null (not a default of the summarize reference's table) */
+    {"datatable(x:long)[] | summarize a = binary_all_and(x), o = binary_all_or(x), e = binary_all_xor(x)",
+     "{\"a\":null,\"o\":null,\"e\":null}\n"},
+    {"datatable(x:long)[long(null)] | summarize a = binary_all_xor(x)", "{\"a\":null}\n"},
+};
+
+static const qcase bit_errors[] = {
+    {"datatable(x:real)[1.5] | summarize binary_all_and(x)", "expect a long"},
+    {"datatable(x:string)['1'] | summarize binary_all_or(x)", "expect a long"},
+    {"datatable(x:long)[1] | summarize binary_all_xor(x, x)", "function 'binary_all_xor' expects 1 argument, got 2"},
+};
+
+START_TEST(statistics_aggregates_follow_their_definitions) { check_query(&stats[_i]); }
+END_TEST
+START_TEST(statistics_aggregates_reject_wrong_arguments) { check_error(&stat_errors[_i]); }
+END_TEST
+START_TEST(binary_aggregates_fold_the_bits) { check_query(&bits[_i]); }
+END_TEST
+START_TEST(binary_aggregates_reject_wrong_arguments) { check_error(&bit_errors[_i]); }
+END_TEST
+
+#define LOOP(tc, fn, arr) tcase_add_loop_test(tc, fn, 0, (int)(sizeof(arr) / sizeof(arr[0])))
+
+Suite *funcstat_suite(void) {
+  Suite *s = suite_create("funcstat");
+  TCase *tc = tcase_create("aggregates");
+  LOOP(tc, statistics_aggregates_follow_their_definitions, stats);
+  LOOP(tc, statistics_aggregates_reject_wrong_arguments, stat_errors);
+  LOOP(tc, binary_aggregates_fold_the_bits, bits);
+  LOOP(tc, binary_aggregates_reject_wrong_arguments, bit_errors);
+  suite_add_tcase(s, tc);
+  return s;
+}
