@@ -147,6 +147,45 @@ static const qcase bit_errors[] = {
     {"datatable(x:long)[1] | summarize binary_all_xor(x, x)", "function 'binary_all_xor' expects 1 argument, got 2"},
 };
 
+/* ---- hll_merge(h1, h2, ...), the scalar form ---- */
+
+/* kql's hll() keeps the distinct values (first seen first), so a merge is their union. */
+#define HH "range x from 1 to 3 step 1 | summarize h1 = hll(x), h2 = hll(x * 2)"
+
+static const qcase hlls[] = {
+    /* {1,2,3} and {2,4,6}: 1, 2, 3 from h1, then 4 and 6; 5 distinct values */
+    {HH " | project m = hll_merge(h1, h2) | extend d = dcount_hll(m)", "{\"m\":[1,2,3,4,6],\"d\":5}\n"},
+    /* unnamed: Kusto's binder calls the column hll_merged_result */
+    {HH " | project hll_merge(h2, h1)", "{\"hll_merged_result\":[2,4,6,1,3]}\n"},
+    /* a null argument adds nothing; all null gives null, as the aggregate gives for no values */
+    {HH " | project m = hll_merge(h1, dynamic(null), h1)", "{\"m\":[1,2,3]}\n"},
+    {"print m = hll_merge(dynamic(null), dynamic(null))", "{\"m\":null}\n"},
+    /* the one-argument form is still the aggregate, over the rows */
+    {"range x from 1 to 4 step 1 | summarize h = hll(x % 2) by g = x % 2 | summarize hll_merge(h)",
+     "{\"hll_merge_h\":[1,0]}\n"},
+    /* 64 arguments, the most Kusto takes */
+    {"print m = hll_merge(" "dynamic([1]), dynamic([2]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), "
+     "dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), "
+     "dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), "
+     "dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), "
+     "dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), "
+     "dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), "
+     "dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), "
+     "dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), dynamic([1]), "
+     "dynamic([1]), dynamic([3]))",
+     "{\"m\":[1,2,3]}\n"},
+};
+
+static const qcase hll_errors[] = {
+    {"print hll_merge(1, 2)", "hll_merge() expects hll() results (dynamic values)"},
+    {"print hll_merge(dynamic([1]))", "aggregate function 'hll_merge' can only be used in summarize"},
+    {HH " | summarize hll_merge(h1, h2)", "summarize expects an aggregate function"},
+};
+
+START_TEST(scalar_hll_merge_unions_its_arguments) { check_query(&hlls[_i]); }
+END_TEST
+START_TEST(scalar_hll_merge_rejects_wrong_arguments) { check_error(&hll_errors[_i]); }
+END_TEST
 START_TEST(statistics_aggregates_follow_their_definitions) { check_query(&stats[_i]); }
 END_TEST
 START_TEST(statistics_aggregates_reject_wrong_arguments) { check_error(&stat_errors[_i]); }
@@ -165,6 +204,10 @@ Suite *funcstat_suite(void) {
   LOOP(tc, statistics_aggregates_reject_wrong_arguments, stat_errors);
   LOOP(tc, binary_aggregates_fold_the_bits, bits);
   LOOP(tc, binary_aggregates_reject_wrong_arguments, bit_errors);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("hll_merge");
+  LOOP(tc, scalar_hll_merge_unions_its_arguments, hlls);
+  LOOP(tc, scalar_hll_merge_rejects_wrong_arguments, hll_errors);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -872,6 +872,28 @@ void f_dcount_hll(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   *out = val_long(json_array_length(a[0]));
 }
 
+/* hll_merge(h1, h2, ...), the scalar form: every argument is an hll() value (dynamic). */
+kql_type ty_hll_merge(ast **a, int n, const char **e) {
+  for (int i = 0; i < n; i++)
+    if (a[i]->type != KQL_T_DYNAMIC && a[i]->type != KQL_T_NULL) {
+      *e = "hll_merge() expects hll() results (dynamic values)";
+      return KQL_T_COUNT_;
+    }
+  return KQL_T_DYNAMIC;
+}
+
+/* The distinct values of all the arguments, first seen first, as the aggregate merges a
+** column's; null arguments (and values that are not hll() arrays) add nothing, and
+** nothing at all gives null. */
+void f_hll_merge(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  fn_ctx t = *c;
+  t.keep = c->tmp; /* the set lives as long as the result */
+  set_state s;
+  memset(&s, 0, sizeof s);
+  for (int i = 0; i < n; i++) a_hll_merge_step(&t, &s, &a[i], 1);
+  a_hll_final(&t, &s, KQL_T_DYNAMIC, out);
+}
+
 /* buildschema(DynamicExpr): the minimal schema admitting every value seen.  A node lists
 ** what its values were, in order of first appearance: "long", "double", "string", "bool",
 ** or a container of named members whose schemas are nodes again (an array's elements are

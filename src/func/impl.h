@@ -484,6 +484,8 @@ FN_STEP(a_hll_step);
 FN_STEP(a_hll_merge_step);
 FN_FINAL(a_hll_final);
 FN_SCALAR(f_dcount_hll);
+FN_TYPE(ty_hll_merge);
+FN_SCALAR(f_hll_merge);
 
 /* series.c */
 FN_TYPE(ty_series);

@@ -95,7 +95,7 @@ static const fn_def builtins[] = {
     SCALAR("dayofweek", 1, 1, ty_dayofweek, f_dayofweek, "days since the preceding Sunday, as a timespan"),
     SCALAR("dayofyear", 1, 1, ty_dt_int, f_dayofyear, "day of the year"),
     AGG("dcount", "dcount", 1, 2, ty_long, set_state, a_dcount_step, a_dcount_final, "number of distinct values (exact)"),
-    SCALAR("dcount_hll", 1, 1, ty_long, f_dcount_hll, "how many distinct values an hll() result holds"),
+    SCALAR_PFX("dcount_hll", 1, 1, ty_long, f_dcount_hll, "how many distinct values an hll() result holds"),
     AGG("dcountif", "dcountif", 2, 3, ty_agg_if, set_state, a_dcountif_step, a_dcount_final, "distinct values where the predicate is true (exact)"),
     SCALAR("degrees", 1, 1, ty_real_of_num, f_degrees, "radians to degrees"),
     SCALAR("endofday", 1, 2, ty_startof, f_endofday, "end of the day"),
@@ -128,7 +128,7 @@ static const fn_def builtins[] = {
     SCALAR("hash_sha1", 1, 1, ty_str1, f_hash_sha1, "SHA-1 of a value's text, in hex"),
     SCALAR("hash_sha256", 1, 1, ty_str1, f_hash_sha256, "SHA-256 of a value's text, in hex"),
     AGG("hll", "hll", 1, 2, ty_dynamic, set_state, a_hll_step, a_hll_final, "the distinct values, for dcount_hll() (kql keeps them all: exact)"),
-    AGG("hll_merge", "hll_merge", 1, 1, ty_dynamic, set_state, a_hll_merge_step, a_hll_final, "merge hll() results"),
+    AGG("hll_merge", "hll_merge", 1, 1, ty_dynamic, set_state, a_hll_merge_step, a_hll_final, "merge hll() results: the aggregate hll_merge(h), or the scalar hll_merge(h1, h2, ...)"),
     SCALAR("hourofday", 1, 1, ty_dt_int, f_hourofday, "hour of the day"),
     SCALAR("iff", 3, 3, ty_iff, f_iff, "the second argument if the first is true, else the third"),
     SCALAR("iif", 3, 3, ty_iff, f_iff, "same as iff()"),
@@ -339,12 +339,24 @@ static const char *const unsupported[] = {
     "ipv6_is_in_range", "ipv4_netmask_suffix", "dynamic_to_json", "bag_unpack", "pivot",
 };
 
+/* The scalar hll_merge(h1, h2, ...): outside the sorted table, which holds one entry per
+** name (the aggregate's); fn_resolve() picks it for two or more arguments. */
+static const fn_def hll_merge_scalar = {"hll_merge", 2, 64, 0, ty_hll_merge, f_hll_merge, 0, NULL, NULL,
+                                        FN_NAME_FIXED, "hll_merged_result",
+                                        "the scalar form: one hll() value of 2 to 64 of them"};
+
 static int cmp_name(const void *key, const void *elem) {
   return strcmp((const char *)key, ((const fn_def *)elem)->name);
 }
 
 const fn_def *fn_lookup(const char *name) {
   return bsearch(name, builtins, KQL_ARRAY_LEN(builtins), sizeof builtins[0], cmp_name);
+}
+
+const fn_def *fn_resolve(const char *name, int nargs) {
+  const fn_def *f = fn_lookup(name);
+  if (f && f->step == a_hll_merge_step && nargs >= 2) return &hll_merge_scalar;
+  return f;
 }
 
 bool fn_known_unsupported(const char *name) {
