@@ -186,6 +186,49 @@ START_TEST(scalar_hll_merge_unions_its_arguments) { check_query(&hlls[_i]); }
 END_TEST
 START_TEST(scalar_hll_merge_rejects_wrong_arguments) { check_error(&hll_errors[_i]); }
 END_TEST
+/* ---- row_rank_dense, row_rank_min ---- */
+
+static const qcase ranks[] = {
+    /* sorted 2, 3, 3, 3, 100: dense ranks go up by one on each change (1, 2, 2, 2, 3); min
+    ** ranks are the row number where the value first appears (1, 2, 2, 2, 5) */
+    {"datatable(v:long)[3, 100, 3, 2, 3] | sort by v asc | extend d = row_rank_dense(v), m = row_rank_min(v)",
+     "{\"v\":2,\"d\":1,\"m\":1}\n{\"v\":3,\"d\":2,\"m\":2}\n{\"v\":3,\"d\":2,\"m\":2}\n"
+     "{\"v\":3,\"d\":2,\"m\":2}\n{\"v\":100,\"d\":3,\"m\":5}\n"},
+    /* restart where the group changes: group b starts again at 1, its row numbers from 1 */
+    {"datatable(g:string, v:long)['a', 1, 'a', 1, 'a', 4, 'b', 4, 'b', 6, 'b', 6, 'b', 9] | serialize"
+     " | extend d = row_rank_dense(v, g != prev(g)), m = row_rank_min(v, g != prev(g)) | project d, m",
+     "{\"d\":1,\"m\":1}\n{\"d\":1,\"m\":1}\n{\"d\":2,\"m\":3}\n"
+     "{\"d\":1,\"m\":1}\n{\"d\":2,\"m\":2}\n{\"d\":2,\"m\":2}\n{\"d\":3,\"m\":4}\n"},
+    /* nulls equal each other and differ from numbers: null, null, 1, null */
+    {"datatable(v:long)[long(null), long(null), 1, long(null)] | serialize"
+     " | extend d = row_rank_dense(v), m = row_rank_min(v) | project d, m",
+     "{\"d\":1,\"m\":1}\n{\"d\":1,\"m\":1}\n{\"d\":2,\"m\":3}\n{\"d\":3,\"m\":4}\n"},
+    /* strings compare case-sensitively: a, A, a are three terms; a term that comes back
+    ** after a change is a new rank (only the previous row counts) */
+    {"datatable(s:string)['a', 'A', 'a', 'a'] | serialize | extend d = row_rank_dense(s), m = row_rank_min(s) | project d, m",
+     "{\"d\":1,\"m\":1}\n{\"d\":2,\"m\":2}\n{\"d\":3,\"m\":3}\n{\"d\":3,\"m\":3}\n"},
+    /* 3000 rows, more than one batch: g = x / 1000 is 0 on 1..999, 1 on 1000..1999, 2 on
+    ** 2000..2999, 3 on 3000; min ranks 1, 1000, 2000, 3000 */
+    {"range x from 1 to 3000 step 1 | extend g = x / 1000 | serialize | extend d = row_rank_dense(g), m = row_rank_min(g)"
+     " | summarize max(d), ms = make_set(m)",
+     "{\"max_d\":4,\"ms\":[1,1000,2000,3000]}\n"},
+    /* one row; no rows */
+    {"print v = 5 | extend d = row_rank_dense(v), m = row_rank_min(v)", "{\"v\":5,\"d\":1,\"m\":1}\n"},
+    {"datatable(v:long)[] | serialize | extend d = row_rank_dense(v) | count", "{\"Count\":0}\n"},
+    /* a restart on every row: always 1 */
+    {"range x from 1 to 3 step 1 | extend m = row_rank_min(x, true) | project m", "{\"m\":1}\n{\"m\":1}\n{\"m\":1}\n"},
+};
+
+static const qcase rank_errors[] = {
+    {"range x from 1 to 3 step 1 | extend r = row_rank_dense(x, 1)", "expect a bool as their restart argument"},
+    {"range x from 1 to 3 step 1 | extend r = row_rank_min(dynamic([1]))", "expect a scalar term, not a dynamic value"},
+    {"range x from 1 to 3 step 1 | extend r = row_rank_dense()", "function 'row_rank_dense' expects 1 to 2 arguments, got 0"},
+};
+
+START_TEST(rank_window_functions_rank_serialized_rows) { check_query(&ranks[_i]); }
+END_TEST
+START_TEST(rank_window_functions_reject_wrong_arguments) { check_error(&rank_errors[_i]); }
+END_TEST
 START_TEST(statistics_aggregates_follow_their_definitions) { check_query(&stats[_i]); }
 END_TEST
 START_TEST(statistics_aggregates_reject_wrong_arguments) { check_error(&stat_errors[_i]); }
@@ -204,6 +247,10 @@ Suite *funcstat_suite(void) {
   LOOP(tc, statistics_aggregates_reject_wrong_arguments, stat_errors);
   LOOP(tc, binary_aggregates_fold_the_bits, bits);
   LOOP(tc, binary_aggregates_reject_wrong_arguments, bit_errors);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("window");
+  LOOP(tc, rank_window_functions_rank_serialized_rows, ranks);
+  LOOP(tc, rank_window_functions_reject_wrong_arguments, rank_errors);
   suite_add_tcase(s, tc);
   tc = tcase_create("hll_merge");
   LOOP(tc, scalar_hll_merge_unions_its_arguments, hlls);

@@ -215,6 +215,7 @@ FN_TYPE(ty_b64_fromarray);
 FN_TYPE(ty_guid0);
 FN_TYPE(ty_row_cumsum);
 FN_TYPE(ty_row_window_session);
+FN_TYPE(ty_row_rank);
 FN_SCALAR(f_parse_url);
 FN_SCALAR(f_parse_path);
 FN_SCALAR(f_parse_command_line);

@@ -213,6 +213,8 @@ static const fn_def builtins[] = {
     SCALAR_ARG("round", 1, 2, ty_round, f_round, "round to a number of digits"),
     WINDOW("row_cumsum", 1, 2, ty_row_cumsum, "running sum over serialized rows: row_cumsum(term[, restart])"),
     WINDOW("row_number", 0, 2, ty_long, "the row's position in serialized input: row_number([start[, restart]])"),
+    WINDOW("row_rank_dense", 1, 2, ty_row_rank, "dense rank over serialized rows: up by one where the term changes: row_rank_dense(term[, restart])"),
+    WINDOW("row_rank_min", 1, 2, ty_row_rank, "minimal rank over serialized rows: the first row number of the term: row_rank_min(term[, restart])"),
     WINDOW("row_window_session", 3, 4, ty_row_window_session, "start of the row's session: row_window_session(t, maxFromFirst, maxBetween[, restart])"),
     SCALAR("series_abs", 1, 1, ty_series, f_series_abs, "absolute value of each element"),
     SCALAR("series_acos", 1, 1, ty_series, f_series_acos, "arc cosine of each element"),
