@@ -229,6 +229,73 @@ START_TEST(rank_window_functions_rank_serialized_rows) { check_query(&ranks[_i])
 END_TEST
 START_TEST(rank_window_functions_reject_wrong_arguments) { check_error(&rank_errors[_i]); }
 END_TEST
+/* ---- erf, erfc, gamma, loggamma, beta_cdf, beta_pdf, beta_inv ---- */
+
+/* `print r = EXPR` and the JSON of r.  Transcendental values are checked to within a few
+** ulps of the value to 20 digits (a libm may round the last bit either way). */
+static const qcase specials[] = {
+    /* erf(0.5) = 0.52049987781304653768, erf(1) = 0.84270079294971486934 (A&S table 7.1) */
+    {"print r = abs(erf(0.5) - 0.52049987781304653768) < 1e-15", "{\"r\":true}\n"},
+    {"print r = abs(erf(1) - 0.84270079294971486934) < 1e-15", "{\"r\":true}\n"},
+    /* erf is odd, erfc = 1 - erf: erfc(-1) = 1.84270079294971486934, erfc(2) = 0.00467773498104726584 */
+    {"print r = abs(erfc(-1) - 1.84270079294971486934) < 1e-15", "{\"r\":true}\n"},
+    {"print r = abs(erfc(2) - 0.00467773498104726584) < 1e-17", "{\"r\":true}\n"},
+    /* the extremes: erf saturates to +-1, erfc of 30 (about 2.6e-393) underflows to 0 */
+    {"print a = erf(0), b = erf(10), c = erf(-10), d = erfc(30), e = erfc(0)",
+     "{\"a\":0,\"b\":1,\"c\":-1,\"d\":0,\"e\":1}\n"},
+    /* gamma(n) = (n - 1)!: 24 for 5, 1 for 1 and 2; gamma(1/2) = sqrt(pi), gamma(-1/2) = -2 sqrt(pi) */
+    {"print a = gamma(5), b = gamma(1), c = gamma(2)", "{\"a\":24,\"b\":1,\"c\":1}\n"},
+    {"print r = abs(gamma(0.5) - sqrt(pi())) < 1e-15 and abs(gamma(-0.5) + 2 * sqrt(pi())) < 1e-14", "{\"r\":true}\n"},
+    /* 170! = 7.257415615307998967e306 is the largest factorial a double holds; 171! overflows */
+    {"print r = abs(gamma(171) / 7.257415615307998967e306 - 1) < 1e-13, o = gamma(172)", "{\"r\":true,\"o\":\"Infinity\"}\n"},
+    /* the poles: a negative integer has no value (NaN); at 0, +infinity */
+    {"print a = gamma(-1), b = gamma(0)", "{\"a\":\"NaN\",\"b\":\"Infinity\"}\n"},
+    /* loggamma(5) = ln 24 = 3.17805383034794561964; loggamma(1/2) = ln sqrt(pi); of the
+    ** absolute value: loggamma(-1/2) = ln(2 sqrt(pi)); loggamma(1000) = ln 999! = 5905.22042320918121 */
+    {"print r = abs(loggamma(5) - 3.17805383034794561964) < 1e-15", "{\"r\":true}\n"},
+    {"print r = abs(loggamma(0.5) - log(sqrt(pi()))) < 1e-15 and abs(loggamma(-0.5) - log(2 * sqrt(pi()))) < 1e-15",
+     "{\"r\":true}\n"},
+    {"print r = abs(loggamma(1000) - 5905.22042320918121) < 1e-9, a = loggamma(1), b = loggamma(2)",
+     "{\"r\":true,\"a\":0,\"b\":0}\n"},
+    /* Beta(1, 1) is uniform: cdf(x) = x.  Beta(2, 1): cdf x^2, pdf 2x.  Beta(1, 2): cdf
+    ** 1 - (1 - x)^2.  Beta(2, 2): pdf 6x(1 - x), 1.5 at 0.5 */
+    {"print r = abs(beta_cdf(0.3, 1, 1) - 0.3) < 1e-15 and abs(beta_cdf(0.3, 2, 1) - 0.09) < 1e-15"
+     " and abs(beta_cdf(0.3, 1, 2) - 0.51) < 1e-15",
+     "{\"r\":true}\n"},
+    {"print r = abs(beta_pdf(0.3, 2, 1) - 0.6) < 1e-14 and abs(beta_pdf(0.5, 2, 2) - 1.5) < 1e-14", "{\"r\":true}\n"},
+    /* symmetry: I_x(a, b) = 1 - I_(1-x)(b, a), on both sides of the continued fraction's switch */
+    {"print r = abs(beta_cdf(0.3, 10, 20) + beta_cdf(0.7, 20, 10) - 1) < 1e-14", "{\"r\":true}\n"},
+    /* the inverse: x^2 = 0.09 at 0.3, 0.36 at 0.6; Beta(2, 2) is symmetric about 0.5 */
+    {"print r = abs(beta_inv(0.09, 2, 1) - 0.3) < 1e-14 and abs(beta_inv(0.36, 2, 1) - 0.6) < 1e-14"
+     " and abs(beta_inv(0.5, 2, 2) - 0.5) < 1e-14",
+     "{\"r\":true}\n"},
+    /* and it undoes beta_cdf for a skewed Beta(10, 20) */
+    {"print r = abs(beta_cdf(beta_inv(0.05, 10, 20), 10, 20) - 0.05) < 1e-13", "{\"r\":true}\n"},
+    /* the bounds: cdf 0 at 0 and 1 at 1; inv 1 at 1 */
+    {"print a = beta_cdf(0, 2, 3), b = beta_cdf(1, 2, 3), c = beta_inv(1, 2, 3)", "{\"a\":0,\"b\":1,\"c\":1}\n"},
+    /* out of the domain: cdf NaN for x outside [0, 1] or alpha, beta outside (0, 10000];
+    ** pdf NaN for x outside (0, 1); inv null for p outside (0, 1], NaN for alpha <= 0 */
+    {"print a = beta_cdf(1.5, 2, 3), b = beta_cdf(0.5, 0, 3), c = beta_cdf(0.5, 2, 10001), d = beta_pdf(0, 2, 2),"
+     " e = beta_pdf(0.5, 2, -1), f = beta_inv(1.5, 2, 3), g = beta_inv(0, 2, 3), h = beta_inv(0.5, -1, 3)",
+     "{\"a\":\"NaN\",\"b\":\"NaN\",\"c\":\"NaN\",\"d\":\"NaN\",\"e\":\"NaN\",\"f\":null,\"g\":null,\"h\":\"NaN\"}\n"},
+    /* nulls give null */
+    {"print a = erf(real(null)), b = gamma(long(null)), c = beta_cdf(0.5, real(null), 1), d = beta_inv(real(null), 1, 1)",
+     "{\"a\":null,\"b\":null,\"c\":null,\"d\":null}\n"},
+    /* an unnamed call keeps its argument's name (erf, gamma) or is ColumnN (beta_*) */
+    {"print x = 1.0 | project erf(x), beta_pdf(x, 1, 1)", "{\"x\":0.8427007929497149,\"Column1\":\"NaN\"}\n"},
+};
+
+static const qcase special_errors[] = {
+    {"print erf('a')", "expects a number"},
+    {"print loggamma(1s)", "expects a number"},
+    {"print beta_cdf(0.5, 'a', 2)", "expects three numbers"},
+    {"print beta_inv(0.5, 2)", "function 'beta_inv' expects 3 arguments, got 2"},
+};
+
+START_TEST(special_functions_follow_their_definitions) { check_query(&specials[_i]); }
+END_TEST
+START_TEST(special_functions_reject_wrong_arguments) { check_error(&special_errors[_i]); }
+END_TEST
 START_TEST(statistics_aggregates_follow_their_definitions) { check_query(&stats[_i]); }
 END_TEST
 START_TEST(statistics_aggregates_reject_wrong_arguments) { check_error(&stat_errors[_i]); }
@@ -247,6 +314,10 @@ Suite *funcstat_suite(void) {
   LOOP(tc, statistics_aggregates_reject_wrong_arguments, stat_errors);
   LOOP(tc, binary_aggregates_fold_the_bits, bits);
   LOOP(tc, binary_aggregates_reject_wrong_arguments, bit_errors);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("special");
+  LOOP(tc, special_functions_follow_their_definitions, specials);
+  LOOP(tc, special_functions_reject_wrong_arguments, special_errors);
   suite_add_tcase(s, tc);
   tc = tcase_create("window");
   LOOP(tc, rank_window_functions_rank_serialized_rows, ranks);

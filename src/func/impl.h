@@ -537,6 +537,16 @@ FN_SCALAR(f_series_stats);
 FN_SCALAR(f_series_stats_dynamic);
 FN_SCALAR(f_series_subtract);
 
+/* special.c: erf, erfc, gamma, loggamma, beta_cdf, beta_pdf, beta_inv. */
+FN_TYPE(ty_real_of_num3);
+FN_SCALAR(f_erf);
+FN_SCALAR(f_erfc);
+FN_SCALAR(f_gamma);
+FN_SCALAR(f_loggamma);
+FN_SCALAR(f_beta_cdf);
+FN_SCALAR(f_beta_pdf);
+FN_SCALAR(f_beta_inv);
+
 /* tz.c: IANA time zones from the system's tz database. */
 FN_TYPE(ty_tz_convert);
 FN_SCALAR(f_datetime_utc_to_local);
