@@ -296,6 +296,62 @@ START_TEST(special_functions_follow_their_definitions) { check_query(&specials[_
 END_TEST
 START_TEST(special_functions_reject_wrong_arguments) { check_error(&special_errors[_i]); }
 END_TEST
+/* ---- convert_angle ... convert_volume ---- */
+
+static const qcase converts[] = {
+    /* exact by definition: 1 revolution = 360 degrees, 1 degree = 60 arcminutes, pi radians = 180 degrees */
+    {"print a = convert_angle(1, 'Revolution', 'Degree'), b = convert_angle(1.5, 'Degree', 'Arcminute'),"
+     " c = convert_angle(pi(), 'Radian', 'Degree')",
+     "{\"a\":360,\"b\":90,\"c\":180}\n"},
+    /* Tilt is the sine of the angle: sin 90 degrees = 1; asin 0.5 = 30 degrees */
+    {"print r = abs(convert_angle(90, 'Degree', 'Tilt') - 1) < 1e-15 and abs(convert_angle(0.5, 'Tilt', 'Degree') - 30) < 1e-12",
+     "{\"r\":true}\n"},
+    /* 1 kWh = 1000 W x 3600 s = 3.6e6 J; 1 kcal = 4184 J (thermochemical calorie) */
+    {"print a = convert_energy(1, 'KilowattHour', 'Joule'), b = convert_energy(1, 'Kilocalorie', 'Joule')",
+     "{\"a\":3600000,\"b\":4184}\n"},
+    /* 1 kN = 1000 N; 1 kgf = 9.80665002864 N in UnitsNet (the standard is 9.80665) */
+    {"print a = convert_force(1, 'Kilonewton', 'Newton'), b = convert_force(1, 'KilogramForce', 'Newton')",
+     "{\"a\":1000,\"b\":9.80665002864}\n"},
+    /* 12 inches = 1 foot; 1 km = 1000 m; the mile is UnitsNet's 1609.34 m (the statute mile is 1609.344) */
+    {"print r = abs(convert_length(12, 'Inch', 'Foot') - 1) < 1e-15, a = convert_length(1, 'Kilometer', 'Meter'),"
+     " b = convert_length(1, 'Mile', 'Meter')",
+     "{\"r\":true,\"a\":1000,\"b\":1609.34}\n"},
+    /* 1 lb = 16 oz; 1 t = 1000 kg */
+    {"print r = abs(convert_mass(1, 'Pound', 'Ounce') - 16) < 1e-13, a = convert_mass(1, 'Tonne', 'Kilogram')",
+     "{\"r\":true,\"a\":1000}\n"},
+    /* 36 km/h = 36000 m / 3600 s = 10 m/s; a knot is UnitsNet's 0.514444 m/s */
+    {"print a = convert_speed(36, 'KilometerPerHour', 'MeterPerSecond'), b = convert_speed(1, 'Knot', 'MeterPerSecond')",
+     "{\"a\":10,\"b\":0.514444}\n"},
+    /* water boils at 100 C = 212 F; -40 is the same in both; 0 K = -273.15 C; 491.67 R = 273.15 K */
+    {"print a = convert_temperature(100, 'DegreeCelsius', 'DegreeFahrenheit'),"
+     " b = convert_temperature(-40, 'DegreeFahrenheit', 'DegreeCelsius'), c = convert_temperature(0, 'Kelvin', 'DegreeCelsius'),"
+     " d = abs(convert_temperature(491.67, 'DegreeRankine', 'Kelvin') - 273.15) < 1e-12",
+     "{\"a\":212,\"b\":-40,\"c\":-273.15,\"d\":true}\n"},
+    /* 1 l = 1000 ml; 1 m^3 = 1000 l */
+    {"print a = convert_volume(1, 'Liter', 'Milliliter'), b = convert_volume(1, 'CubicMeter', 'Liter')",
+     "{\"a\":1000,\"b\":1000}\n"},
+    /* unit names ignore case; the same unit gives the value back */
+    {"print a = convert_length(2, 'kilometer', 'METER'), b = convert_mass(2.5, 'Stone', 'stone')", "{\"a\":2000,\"b\":2.5}\n"},
+    /* an unknown unit, a unit of another quantity, a null unit or a null value: null */
+    {"print a = convert_length(1, 'Furlong', 'Meter'), b = convert_length(1, 'Meter', 'Kilogram'),"
+     " c = convert_length(1, string(null), 'Meter'), d = convert_length(real(null), 'Meter', 'Foot'), e = convert_speed(1, '', 'Knot')",
+     "{\"a\":null,\"b\":null,\"c\":null,\"d\":null,\"e\":null}\n"},
+    /* beyond the largest double: infinity */
+    {"print a = convert_length(1e308, 'Kilometer', 'Meter')", "{\"a\":\"Infinity\"}\n"},
+    /* an unnamed call is ColumnN */
+    {"print x = 1 | project convert_length(x, 'Meter', 'Centimeter')", "{\"Column1\":100}\n"},
+};
+
+static const qcase convert_errors[] = {
+    {"print convert_length('1', 'Meter', 'Foot')", "expects a number and two unit names"},
+    {"print convert_mass(1, 2, 'Pound')", "expects a number and two unit names"},
+    {"print convert_volume(1, 'Liter')", "function 'convert_volume' expects 3 arguments, got 2"},
+};
+
+START_TEST(unit_conversions_follow_the_unit_definitions) { check_query(&converts[_i]); }
+END_TEST
+START_TEST(unit_conversions_reject_wrong_arguments) { check_error(&convert_errors[_i]); }
+END_TEST
 START_TEST(statistics_aggregates_follow_their_definitions) { check_query(&stats[_i]); }
 END_TEST
 START_TEST(statistics_aggregates_reject_wrong_arguments) { check_error(&stat_errors[_i]); }
@@ -318,6 +374,10 @@ Suite *funcstat_suite(void) {
   tc = tcase_create("special");
   LOOP(tc, special_functions_follow_their_definitions, specials);
   LOOP(tc, special_functions_reject_wrong_arguments, special_errors);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("convert");
+  LOOP(tc, unit_conversions_follow_the_unit_definitions, converts);
+  LOOP(tc, unit_conversions_reject_wrong_arguments, convert_errors);
   suite_add_tcase(s, tc);
   tc = tcase_create("window");
   LOOP(tc, rank_window_functions_rank_serialized_rows, ranks);

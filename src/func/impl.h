@@ -547,6 +547,17 @@ FN_SCALAR(f_beta_cdf);
 FN_SCALAR(f_beta_pdf);
 FN_SCALAR(f_beta_inv);
 
+/* units.c: convert_angle ... convert_volume. */
+FN_TYPE(ty_convert);
+FN_SCALAR(f_convert_angle);
+FN_SCALAR(f_convert_energy);
+FN_SCALAR(f_convert_force);
+FN_SCALAR(f_convert_length);
+FN_SCALAR(f_convert_mass);
+FN_SCALAR(f_convert_speed);
+FN_SCALAR(f_convert_temperature);
+FN_SCALAR(f_convert_volume);
+
 /* tz.c: IANA time zones from the system's tz database. */
 FN_TYPE(ty_tz_convert);
 FN_SCALAR(f_datetime_utc_to_local);
