@@ -3,9 +3,11 @@
 ** variancep, the *if forms, covariance(p)(if), binary_all_*), the scalar hll_merge(),
 ** the rank window functions and the special and unit-conversion math functions, run end
 ** to end through the public API.  Every expected value is worked out by hand from the
-** mathematical definition (the working is in the comment beside it) or from a published
-** table of the function (Abramowitz and Stegun for erf and gamma, NIST SP 811 for units);
-** data sets are chosen so the exact result is a double that prints exactly.
+** mathematical definition (the working is in the comment beside it), from a published
+** table of the function (Abramowitz and Stegun for erf), or for the unit conversions from
+** the units' definitions (UnitsNet's rounded factor where Kusto's library rounds, said so
+** beside it); data sets are chosen so the exact result is a double that prints exactly,
+** and transcendental results are compared within a tolerance.
 */
 #include <check.h>
 #include <stdio.h>
