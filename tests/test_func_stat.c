@@ -116,6 +116,8 @@ static const qcase stat_errors[] = {
     {"datatable(x:long)[1] | summarize covariance(x)", "function 'covariance' expects 2 arguments, got 1"},
     {"datatable(x:long)[1] | summarize covarianceif(x, x)", "function 'covarianceif' expects 3 arguments, got 2"},
     {"print variancep(1)", "aggregate function 'variancep' can only be used in summarize"},
+    /* Kusto's binder rejects a bool for stdev() and variance() too ("must be summable") */
+    {"datatable(x:bool)[true] | summarize stdev(x)", "stdev() and variance() expect a number"},
 };
 
 /* ---- binary_all_and, binary_all_or, binary_all_xor ---- */
