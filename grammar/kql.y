@@ -265,6 +265,10 @@ source:
 
 operator:
     WHERE expr                    { $$ = parse_op(p, @$, AST_WHERE, $2); }
+    /* where Name = Pred: Kusto's parser reads a named expression, and the predicate is its
+    ** value (Name is ignored: where IsAdmin = true keeps every row, where x = 1 is a type
+    ** error, not a comparison), as Kusto.Language's syntax tree for it shows */
+  | WHERE name ASSIGN expr        { $$ = parse_op(p, @$, AST_WHERE, $4); }
   | WHERE STAR STROP expr         { $$ = parse_op(p, @$, AST_WHERE, parse_binary(p, (kql_span){@2.start, @4.end}, $3, parse_wildcard(p, @2), $4)); }
   | SUMMARIZE opts items          { $$ = parse_summarize(p, @$, $2, $3, NULL); }
   | SUMMARIZE opts items BY items { $$ = parse_summarize(p, @$, $2, $3, &$5); }

@@ -197,6 +197,7 @@ static const char *expr_name(binder *b, const ast *n) {
       return arena_printf(b->a, "percentile_%s_%s", arg ? arg : "", digits);
     }
     if (n->fn->naming == FN_NAME_PREFIX) return arena_printf(b->a, "%s_%s", n->fn->prefix, arg ? arg : "");
+    if (n->fn->naming == FN_NAME_FIXED) return n->fn->prefix;
     return NULL;
   }
   default: return NULL;
@@ -429,7 +430,7 @@ static bool bind_call(binder *b, ast *n, bind_rel *rel) {
     n->type = r->cols[0].type;
     return true;
   }
-  const fn_def *f = fn_lookup(n->name);
+  const fn_def *f = fn_resolve(n->name, n->list.n);
   if (!f) {
     if (fn_known_unsupported(n->name))
       return fail(b, KQL_ERR_UNSUPPORTED, n->span, "function '%s' is not supported yet", n->name);
@@ -983,7 +984,7 @@ static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out
       e = it->kind == AST_ASSIGN ? it->a : it;
     }
     if (aggs) {
-      const fn_def *f = e->kind == AST_CALL ? fn_lookup(e->name) : NULL;
+      const fn_def *f = e->kind == AST_CALL ? fn_resolve(e->name, e->list.n) : NULL;
       if (e->kind == AST_CALL && !f) {
         b->in_summarize = true;
         bind_expr(b, e, in); /* reports the unknown function */
@@ -1039,7 +1040,7 @@ static bool bind_group_items(binder *b, ast_list *l, bind_rel *in, bind_rel *out
 }
 
 static bool is_agg_call(const ast *e) {
-  const fn_def *f = e->kind == AST_CALL ? fn_lookup(e->name) : NULL;
+  const fn_def *f = e->kind == AST_CALL ? fn_resolve(e->name, e->list.n) : NULL;
   return f && (f->flags & FN_AGG);
 }
 

@@ -76,8 +76,9 @@ typedef struct exec_window {
   size_t n;            /* rows */
   size_t cur;          /* the row being computed */
   int ncols;           /* values per row */
-  struct win_state *st; /* per call of row_number(start, restart), row_cumsum() and
-                        ** row_window_session(): what the previous row left (malloc'd) */
+  struct win_state *st; /* per call of row_number(start, restart), row_cumsum(),
+                        ** row_window_session() and row_rank_*(): what the previous row left
+                        ** (malloc'd) */
   int nst;             /* how many */
 } exec_window;
 
@@ -87,6 +88,7 @@ typedef struct win_state {
   kql_value acc;       /* row_number: the last number; row_cumsum: the sum; row_window_session:
                        ** the session's start */
   kql_value last;      /* row_window_session: the previous row's value */
+  int64_t pos;         /* row_rank_min: the row's position since the last restart */
 } win_state;
 
 typedef struct op op;

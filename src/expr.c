@@ -395,11 +395,48 @@ static kql_value window_session(exec_ctx *x, arena *tmp, const ast *n, const bat
   return s->acc;
 }
 
-/* row_number(), row_cumsum(), row_window_session(), prev(), next() over x->win, the
-** operator's rows (computed in order: the stateful ones carry state from row to row). */
+/* The first argument of window call 'n' evaluated on row 'at' of the window, through a
+** one-row view of it. */
+static kql_value window_arg_at(exec_ctx *x, arena *tmp, const ast *n, size_t at) {
+  exec_window *w = x->win;
+  int nc = w->ncols;
+  kql_value **cols = arena_alloc(tmp, sizeof(kql_value *) * (size_t)(nc ? nc : 1));
+  for (int c = 0; c < nc; c++) cols[c] = &w->rows[at][c];
+  batch view = {nc, 1, cols, NULL, 0, NULL};
+  kql_value v;
+  expr_eval(x, tmp, n->list.v[0], &view, 0, &v);
+  return v;
+}
+
+/* row_rank_dense(term[, restart]) and row_rank_min(term[, restart]): 1 on the first row
+** and where 'restart' is true; else, where the term equals the previous row's (nulls equal
+** each other), the previous rank; where it differs, the previous rank plus one (dense) or
+** the row's position since the last restart (min: the first row the term appears on). */
+static kql_value window_rank(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, bool dense) {
+  exec_window *w = x->win;
+  win_state *s = window_state(w, n);
+  if (w->cur == 0 || window_flag(x, tmp, n, 1, b, row)) {
+    s->pos = 1;
+    s->acc = val_long(1);
+    return s->acc;
+  }
+  s->pos++;
+  kql_value v, prev = window_arg_at(x, tmp, n, w->cur - 1);
+  expr_eval(x, tmp, n->list.v[0], b, row, &v);
+  v = undyn(tmp, v);
+  prev = undyn(tmp, prev);
+  if (!val_equal(&v, &prev)) s->acc.u.i = dense ? s->acc.u.i + 1 : s->pos;
+  return s->acc;
+}
+
+/* row_number(), row_cumsum(), row_window_session(), row_rank_dense(), row_rank_min(),
+** prev(), next() over x->win, the operator's rows (computed in order: the stateful ones
+** carry state from row to row). */
 static kql_value eval_window(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row) {
   exec_window *w = x->win;
   if (!w) return val_null(n->type);
+  if (strcmp(n->fn->name, "row_rank_dense") == 0) return window_rank(x, tmp, n, b, row, true);
+  if (strcmp(n->fn->name, "row_rank_min") == 0) return window_rank(x, tmp, n, b, row, false);
   if (strcmp(n->fn->name, "row_cumsum") == 0) return window_cumsum(x, tmp, n, b, row);
   if (strcmp(n->fn->name, "row_window_session") == 0) return window_session(x, tmp, n, b, row);
   if (n->fn->name[0] == 'r') { /* row_number([start[, restart]]) */
@@ -427,14 +464,7 @@ static kql_value eval_window(exec_ctx *x, arena *tmp, const ast *n, const batch 
     if (n->list.n > 2) expr_eval(x, tmp, n->list.v[2], b, row, &d);
     return d;
   }
-  /* evaluate the argument on that row through a one-row view of it */
-  int nc = w->ncols;
-  kql_value **cols = arena_alloc(tmp, sizeof(kql_value *) * (size_t)(nc ? nc : 1));
-  for (int c = 0; c < nc; c++) cols[c] = &w->rows[at][c];
-  batch view = {nc, 1, cols, NULL, 0, NULL};
-  kql_value v;
-  expr_eval(x, tmp, n->list.v[0], &view, 0, &v);
-  return v;
+  return window_arg_at(x, tmp, n, (size_t)at);
 }
 
 void expr_eval(exec_ctx *x, arena *tmp, const ast *n, const batch *b, int row, kql_value *out) {

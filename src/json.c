@@ -661,7 +661,10 @@ static bool dl_value(dynlit *p) {
       size_t m = errno ? json_format_real(d, buf) : (size_t)snprintf(buf, sizeof buf, "%lld", ll);
       sb_put(&p->out, buf, m);
     } else {
+      /* a real stays a real: 111.0 keeps its ".0", so gettype() says real and the series
+      ** functions keep fractions (series_fill_linear of [111.0, null, 36.0] gives 73.5) */
       size_t m = json_format_real(d, buf);
+      if (isfinite(d) && !strpbrk(buf, ".eE")) memcpy(buf + m, ".0", 3), m += 2;
       sb_put(&p->out, buf, m);
     }
   } else {

@@ -10,7 +10,7 @@
 int main(void) {
   Suite *(*const suites[])(void) = {
       lit_suite,   diag_suite,  rule_suite, jsonrd_suite, jsonscan_suite, parse_suite,
-      strops_suite, value_suite, func_suite, funclib_suite, funcext_suite, funcmore_suite, engine_suite, cache_suite,
+      strops_suite, value_suite, func_suite, funclib_suite, funcext_suite, funcmore_suite, funcstat_suite, engine_suite, cache_suite,
   };
   SRunner *r = srunner_create(NULL);
   for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++) srunner_add_suite(r, suites[i]());

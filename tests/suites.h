@@ -16,6 +16,7 @@ Suite *func_suite(void);
 Suite *funclib_suite(void);
 Suite *funcext_suite(void); /* functions that need a library or a data file */
 Suite *funcmore_suite(void); /* bitwise, encoding, IPv6, version, hash, array functions */
+Suite *funcstat_suite(void); /* statistics, bitwise and rank functions, special math */
 Suite *engine_suite(void);
 Suite *cache_suite(void);   /* the table cache (catalog.c, ops/scan.c) */
 

@@ -312,7 +312,7 @@ kql_type ty_make_bag_if(ast **a, int n, const char **e) {
 kql_type ty_stat(ast **a, int n, const char **e) {
   (void)n;
   kql_type t = a[0]->type;
-  if (val_is_numeric(t) || t == KQL_T_NULL || t == KQL_T_DYNAMIC || t == KQL_T_BOOL) return KQL_T_REAL;
+  if (val_is_numeric(t) || t == KQL_T_NULL || t == KQL_T_DYNAMIC) return KQL_T_REAL; /* Kusto rejects a bool */
   *e = "stdev() and variance() expect a number";
   return KQL_T_COUNT_;
 }
@@ -872,6 +872,28 @@ void f_dcount_hll(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
   *out = val_long(json_array_length(a[0]));
 }
 
+/* hll_merge(h1, h2, ...), the scalar form: every argument is an hll() value (dynamic). */
+kql_type ty_hll_merge(ast **a, int n, const char **e) {
+  for (int i = 0; i < n; i++)
+    if (a[i]->type != KQL_T_DYNAMIC && a[i]->type != KQL_T_NULL) {
+      *e = "hll_merge() expects hll() results (dynamic values)";
+      return KQL_T_COUNT_;
+    }
+  return KQL_T_DYNAMIC;
+}
+
+/* The distinct values of all the arguments, first seen first, as the aggregate merges a
+** column's; null arguments (and values that are not hll() arrays) add nothing, and
+** nothing at all gives null. */
+void f_hll_merge(fn_ctx *c, const kql_value *a, int n, kql_value *out) {
+  fn_ctx t = *c;
+  t.keep = c->tmp; /* the set lives as long as the result */
+  set_state s;
+  memset(&s, 0, sizeof s);
+  for (int i = 0; i < n; i++) a_hll_merge_step(&t, &s, &a[i], 1);
+  a_hll_final(&t, &s, KQL_T_DYNAMIC, out);
+}
+
 /* buildschema(DynamicExpr): the minimal schema admitting every value seen.  A node lists
 ** what its values were, in order of first appearance: "long", "double", "string", "bool",
 ** or a container of named members whose schemas are nodes again (an array's elements are
@@ -993,4 +1015,144 @@ void a_buildschema_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
   json_buf b = {c->keep, NULL, 0, 0};
   bs_print(&b, s->root);
   *out = json_buf_dynamic(&b);
+}
+
+/* ---- stdevp, variancep, stdevif, varianceif, variancepif, covariance(p)(if) ----
+** Kusto's "default values of aggregations" table gives 0 over no values for variance,
+** varianceif, stdev and stdevif, and null for every other aggregate: so the population
+** forms and the covariances of no values are null. */
+
+/* A statistics argument: a number (Kusto's binder also takes datetime and timespan, whose
+** results kql does not know, so it rejects them; and bool, which Kusto rejects too). */
+static bool stat_arg_ok(const ast *a) {
+  kql_type t = a->type;
+  return val_is_numeric(t) || t == KQL_T_NULL || t == KQL_T_DYNAMIC;
+}
+
+/* stdevp(x), variancep(x) */
+kql_type ty_statp(ast **a, int n, const char **e) {
+  (void)n;
+  if (stat_arg_ok(a[0])) return KQL_T_REAL;
+  *e = "stdevp() and variancep() expect a number";
+  return KQL_T_COUNT_;
+}
+
+/* stdevif(x, p), varianceif(x, p), variancepif(x, p) */
+kql_type ty_stat_if(ast **a, int n, const char **e) {
+  (void)n;
+  if (!stat_arg_ok(a[0])) {
+    *e = "stdevif(), varianceif() and variancepif() expect a number";
+    return KQL_T_COUNT_;
+  }
+  if (!pred_ok(a[1], e, "stdevif(), varianceif() and variancepif() expect a bool predicate as their second argument"))
+    return KQL_T_COUNT_;
+  return KQL_T_REAL;
+}
+
+/* covariance(x, y), covariancep(x, y); the *if forms add a predicate. */
+kql_type ty_covariance(ast **a, int n, const char **e) {
+  if (!stat_arg_ok(a[0]) || !stat_arg_ok(a[1])) {
+    *e = "covariance functions expect two numbers";
+    return KQL_T_COUNT_;
+  }
+  if (n > 2 && !pred_ok(a[2], e, "covarianceif() and covariancepif() expect a bool predicate as their third argument"))
+    return KQL_T_COUNT_;
+  return KQL_T_REAL;
+}
+
+void a_statif_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  if (pred(a, n)) a_stat_step(c, st, a, 1);
+}
+
+/* The population variance: the squared deviations over n (0 for one value). */
+void a_variancep_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)c, (void)t;
+  const stat_state *s = st;
+  *out = s->n ? val_real(s->m2 / (double)s->n) : val_null(KQL_T_REAL);
+}
+
+void a_stdevp_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)c, (void)t;
+  const stat_state *s = st;
+  *out = s->n ? val_real(sqrt(s->m2 / (double)s->n)) : val_null(KQL_T_REAL);
+}
+
+/* Welford's co-moment: rows where either value is null (or not a number) are left out,
+** as the reference says nulls are ignored. */
+void a_cov_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  cov_state *s = st;
+  double x, y;
+  if (!fn_real(c, &a[0], &x) || !fn_real(c, &a[1], &y)) return;
+  s->n++;
+  double dx = x - s->mx;
+  s->mx += dx / (double)s->n;
+  s->my += (y - s->my) / (double)s->n;
+  s->cxy += dx * (y - s->my);
+}
+
+void a_covif_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  if (n > 2 && fn_true(&a[2])) a_cov_step(c, st, a, 2);
+}
+
+/* The sample covariance: the co-moment over n - 1; 0 for one pair, as variance() gives
+** for one value; null for none. */
+void a_cov_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)c, (void)t;
+  const cov_state *s = st;
+  *out = !s->n ? val_null(KQL_T_REAL) : val_real(s->n < 2 ? 0.0 : s->cxy / (double)(s->n - 1));
+}
+
+void a_covp_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)c, (void)t;
+  const cov_state *s = st;
+  *out = s->n ? val_real(s->cxy / (double)s->n) : val_null(KQL_T_REAL);
+}
+
+/* ---- binary_all_and, binary_all_or, binary_all_xor ----
+** The reference takes a long; Kusto's binder keeps an int argument's type (binary_all_and
+** of an int column is an int column).  Nulls are skipped; no values at all give null. */
+
+kql_type ty_binary_all(ast **a, int n, const char **e) {
+  (void)n;
+  kql_type t = a[0]->type;
+  if (t == KQL_T_INT) return KQL_T_INT;
+  if (t == KQL_T_LONG || t == KQL_T_NULL || t == KQL_T_DYNAMIC) return KQL_T_LONG;
+  *e = "binary_all_and(), binary_all_or() and binary_all_xor() expect a long";
+  return KQL_T_COUNT_;
+}
+
+/* Fold the integer in 'v' into 's' with 'op' ('&', '|' or '^'). */
+static void bits_add(fn_ctx *c, bits_state *s, const kql_value *v, char op) {
+  kql_value x = v->type == KQL_T_DYNAMIC ? json_dyn_scalar(c->tmp, *v) : *v;
+  if (x.isnull || (x.type != KQL_T_LONG && x.type != KQL_T_INT)) return;
+  uint64_t b = (uint64_t)x.u.i;
+  if (!s->has) s->bits = b;
+  else if (op == '&') s->bits &= b;
+  else if (op == '|') s->bits |= b;
+  else s->bits ^= b;
+  s->has = true;
+}
+
+void a_binary_all_and_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  bits_add(c, st, &a[0], '&');
+}
+
+void a_binary_all_or_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  bits_add(c, st, &a[0], '|');
+}
+
+void a_binary_all_xor_step(fn_ctx *c, void *st, const kql_value *a, int n) {
+  (void)n;
+  bits_add(c, st, &a[0], '^');
+}
+
+void a_binary_all_final(fn_ctx *c, void *st, kql_type t, kql_value *out) {
+  (void)c;
+  const bits_state *s = st;
+  if (!s->has) *out = val_null(t);
+  else if (t == KQL_T_INT) *out = val_int((int32_t)(uint32_t)s->bits);
+  else *out = val_long((int64_t)s->bits);
 }

@@ -46,8 +46,13 @@ typedef struct fn_def {
 #define FN_NAME_NONE 0   /* Column1, Column2, ... */
 #define FN_NAME_ARG 1    /* the name of the first argument: tostring(X) -> X */
 #define FN_NAME_PREFIX 2 /* prefix_ and the first argument's name: strlen(X) -> strlen_X */
+#define FN_NAME_FIXED 3  /* always 'prefix': hll_merge(h1, h2) -> hll_merged_result */
 
 KQL_INTERNAL const fn_def *fn_lookup(const char *name);
+/* The function a call of 'name' with 'nargs' arguments means: fn_lookup()'s, except for a
+** name Kusto gives an aggregate and a scalar form (hll_merge(h) sums a column,
+** hll_merge(h1, h2, ...) merges its arguments), told apart by the argument count. */
+KQL_INTERNAL const fn_def *fn_resolve(const char *name, int nargs);
 /* True when 'name' is a Kusto function kql does not have yet. */
 KQL_INTERNAL bool fn_known_unsupported(const char *name);
 KQL_INTERNAL const fn_def *fn_table(size_t *n);

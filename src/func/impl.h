@@ -215,6 +215,7 @@ FN_TYPE(ty_b64_fromarray);
 FN_TYPE(ty_guid0);
 FN_TYPE(ty_row_cumsum);
 FN_TYPE(ty_row_window_session);
+FN_TYPE(ty_row_rank);
 FN_SCALAR(f_parse_url);
 FN_SCALAR(f_parse_path);
 FN_SCALAR(f_parse_command_line);
@@ -479,10 +480,37 @@ FN_SCALAR(f_merge_tdigest);
 FN_SCALAR(f_percentile_tdigest);
 FN_SCALAR(f_percentiles_array_tdigest);
 FN_SCALAR(f_rank_tdigest);
+/* stdevp, variancep, the *if forms, covariance(p)(if), binary_all_* (agg.c) */
+typedef struct {
+  int64_t n;       /* pairs added */
+  double mx, my;   /* running means of x and y */
+  double cxy;      /* running co-moment: sum of (x - mean x)(y - mean y) */
+} cov_state;
+typedef struct {
+  bool has;        /* a value was seen */
+  uint64_t bits;   /* the values folded so far */
+} bits_state;
+FN_TYPE(ty_statp);
+FN_TYPE(ty_stat_if);
+FN_TYPE(ty_covariance);
+FN_TYPE(ty_binary_all);
+FN_STEP(a_statif_step);
+FN_FINAL(a_variancep_final);
+FN_FINAL(a_stdevp_final);
+FN_STEP(a_cov_step);
+FN_STEP(a_covif_step);
+FN_FINAL(a_cov_final);
+FN_FINAL(a_covp_final);
+FN_STEP(a_binary_all_and_step);
+FN_STEP(a_binary_all_or_step);
+FN_STEP(a_binary_all_xor_step);
+FN_FINAL(a_binary_all_final);
 FN_STEP(a_hll_step);
 FN_STEP(a_hll_merge_step);
 FN_FINAL(a_hll_final);
 FN_SCALAR(f_dcount_hll);
+FN_TYPE(ty_hll_merge);
+FN_SCALAR(f_hll_merge);
 
 /* series.c */
 FN_TYPE(ty_series);
@@ -532,6 +560,27 @@ FN_SCALAR(f_series_sign);
 FN_SCALAR(f_series_stats);
 FN_SCALAR(f_series_stats_dynamic);
 FN_SCALAR(f_series_subtract);
+
+/* special.c: erf, erfc, gamma, loggamma, beta_cdf, beta_pdf, beta_inv. */
+FN_TYPE(ty_real_of_num3);
+FN_SCALAR(f_erf);
+FN_SCALAR(f_erfc);
+FN_SCALAR(f_gamma);
+FN_SCALAR(f_loggamma);
+FN_SCALAR(f_beta_cdf);
+FN_SCALAR(f_beta_pdf);
+FN_SCALAR(f_beta_inv);
+
+/* units.c: convert_angle ... convert_volume. */
+FN_TYPE(ty_convert);
+FN_SCALAR(f_convert_angle);
+FN_SCALAR(f_convert_energy);
+FN_SCALAR(f_convert_force);
+FN_SCALAR(f_convert_length);
+FN_SCALAR(f_convert_mass);
+FN_SCALAR(f_convert_speed);
+FN_SCALAR(f_convert_temperature);
+FN_SCALAR(f_convert_volume);
 
 /* tz.c: IANA time zones from the system's tz database. */
 FN_TYPE(ty_tz_convert);

@@ -74,8 +74,14 @@ static const fn_def builtins[] = {
     SCALAR("base64_encode_fromguid", 1, 1, ty_b64_fromguid, f_base64_encode_fromguid, "the 16 bytes of a guid as base64"),
     SCALAR("base64_encode_tostring", 1, 1, ty_str1, f_base64_encode_tostring, "encode a string as base64"),
     SCALAR("base64_encodestring", 1, 1, ty_str1, f_base64_encode_tostring, "legacy name of base64_encode_tostring()"),
+    SCALAR("beta_cdf", 3, 3, ty_real_of_num3, f_beta_cdf, "cumulative beta distribution: beta_cdf(x, alpha, beta)"),
+    SCALAR("beta_inv", 3, 3, ty_real_of_num3, f_beta_inv, "inverse of beta_cdf(): the x where it reaches a probability: beta_inv(p, alpha, beta)"),
+    SCALAR("beta_pdf", 3, 3, ty_real_of_num3, f_beta_pdf, "beta probability density: beta_pdf(x, alpha, beta)"),
     SCALAR_ARG("bin", 2, 2, ty_bin, f_bin, "round down to a multiple of a bin size"),
     SCALAR_ARG("bin_at", 3, 3, ty_bin_at, f_bin_at, "round down to a bin size aligned to a fixed point"),
+    AGG_ARG("binary_all_and", 1, 1, ty_binary_all, bits_state, a_binary_all_and_step, a_binary_all_final, "bitwise AND of all the values"),
+    AGG_ARG("binary_all_or", 1, 1, ty_binary_all, bits_state, a_binary_all_or_step, a_binary_all_final, "bitwise OR of all the values"),
+    AGG_ARG("binary_all_xor", 1, 1, ty_binary_all, bits_state, a_binary_all_xor_step, a_binary_all_final, "bitwise XOR of all the values"),
     SCALAR_ARG("binary_and", 2, 2, ty_binary_and, f_binary_and, "bitwise AND of two integers"),
     SCALAR_ARG("binary_not", 1, 1, ty_binary_not, f_binary_not, "bitwise NOT of an integer"),
     SCALAR_ARG("binary_or", 2, 2, ty_binary_or, f_binary_or, "bitwise OR of two integers"),
@@ -87,12 +93,24 @@ static const fn_def builtins[] = {
     SCALAR("case", 3, 63, ty_case, f_case, "the value of the first true predicate, else the last argument"),
     SCALAR_ARG("ceiling", 1, 1, ty_num_same, f_ceiling, "smallest whole number not below the argument"),
     SCALAR("coalesce", 2, 16, ty_coalesce, f_coalesce, "the first argument that is not null or empty"),
+    SCALAR("convert_angle", 3, 3, ty_convert, f_convert_angle, "an angle from one unit to another: convert_angle(1.2, 'Degree', 'Arcminute')"),
+    SCALAR("convert_energy", 3, 3, ty_convert, f_convert_energy, "an energy from one unit to another: convert_energy(v, 'Joule', 'KilowattHour')"),
+    SCALAR("convert_force", 3, 3, ty_convert, f_convert_force, "a force from one unit to another: convert_force(v, 'Newton', 'PoundForce')"),
+    SCALAR("convert_length", 3, 3, ty_convert, f_convert_length, "a length from one unit to another: convert_length(v, 'Meter', 'Foot')"),
+    SCALAR("convert_mass", 3, 3, ty_convert, f_convert_mass, "a mass from one unit to another: convert_mass(v, 'Kilogram', 'Pound')"),
+    SCALAR("convert_speed", 3, 3, ty_convert, f_convert_speed, "a speed from one unit to another: convert_speed(v, 'MeterPerSecond', 'Knot')"),
+    SCALAR("convert_temperature", 3, 3, ty_convert, f_convert_temperature, "a temperature from one unit to another: convert_temperature(v, 'Kelvin', 'DegreeCelsius')"),
+    SCALAR("convert_volume", 3, 3, ty_convert, f_convert_volume, "a volume from one unit to another: convert_volume(v, 'CubicMeter', 'Liter')"),
     SCALAR_ARG("cos", 1, 1, ty_real_of_num, f_cos, "cosine of radians"),
     SCALAR("cot", 1, 1, ty_real_of_num, f_cot, "cotangent of radians"),
     AGG("count", "count", 0, 1, ty_count, count_state, a_count_step, a_count_final, "number of rows"),
     AGG("count_distinct", "count_distinct", 1, 1, ty_long, set_state, a_dcount_step, a_dcount_final, "number of distinct values"),
     AGG("countif", "countif", 1, 1, ty_long, count_state, a_countif_step, a_count_final, "rows where the predicate is true"),
     SCALAR("countof", 2, 3, ty_countof, f_countof, "occurrences of a substring or regex"),
+    AGG("covariance", "covariance", 2, 2, ty_covariance, cov_state, a_cov_step, a_cov_final, "sample covariance of two expressions: covariance(x, y)"),
+    AGG("covarianceif", "covarianceif", 3, 3, ty_covariance, cov_state, a_covif_step, a_cov_final, "sample covariance of the rows where the predicate is true: covarianceif(x, y, p)"),
+    AGG("covariancep", "covariancep", 2, 2, ty_covariance, cov_state, a_cov_step, a_covp_final, "population covariance of two expressions: covariancep(x, y)"),
+    AGG("covariancepif", "covariancepif", 3, 3, ty_covariance, cov_state, a_covif_step, a_covp_final, "population covariance of the rows where the predicate is true"),
     SCALAR("datetime_add", 3, 3, ty_datetime_add, f_datetime_add, "a datetime plus an amount of a calendar part"),
     SCALAR("datetime_diff", 3, 3, ty_datetime_diff, f_datetime_diff, "calendar periods between two datetimes"),
     SCALAR("datetime_local_to_utc", 2, 2, ty_tz_convert, f_datetime_local_to_utc, "a local datetime in an IANA time zone (e.g. 'Europe/Paris') as UTC"),
@@ -102,7 +120,7 @@ static const fn_def builtins[] = {
     SCALAR("dayofweek", 1, 1, ty_dayofweek, f_dayofweek, "days since the preceding Sunday, as a timespan"),
     SCALAR("dayofyear", 1, 1, ty_dt_int, f_dayofyear, "day of the year"),
     AGG("dcount", "dcount", 1, 2, ty_long, set_state, a_dcount_step, a_dcount_final, "number of distinct values (exact)"),
-    SCALAR("dcount_hll", 1, 1, ty_long, f_dcount_hll, "how many distinct values an hll() result holds"),
+    SCALAR_PFX("dcount_hll", 1, 1, ty_long, f_dcount_hll, "how many distinct values an hll() result holds"),
     AGG("dcountif", "dcountif", 2, 3, ty_agg_if, set_state, a_dcountif_step, a_dcount_final, "distinct values where the predicate is true (exact)"),
     SCALAR("degrees", 1, 1, ty_real_of_num, f_degrees, "radians to degrees"),
     SCALAR("dynamic_to_json", 1, 1, ty_dynamic_to_json, f_dynamic_to_json, "a value as canonical JSON text, property bag keys sorted"),
@@ -110,6 +128,8 @@ static const fn_def builtins[] = {
     SCALAR("endofmonth", 1, 2, ty_startof, f_endofmonth, "end of the month"),
     SCALAR("endofweek", 1, 2, ty_startof, f_endofweek, "end of the week (Saturday)"),
     SCALAR("endofyear", 1, 2, ty_startof, f_endofyear, "end of the year"),
+    SCALAR_ARG("erf", 1, 1, ty_real_of_num, f_erf, "error function"),
+    SCALAR_ARG("erfc", 1, 1, ty_real_of_num, f_erfc, "complementary error function, 1 - erf(x)"),
     SCALAR_ARG("exp", 1, 1, ty_real_of_num, f_exp, "e to the power x"),
     SCALAR_ARG("exp10", 1, 1, ty_real_of_num, f_exp10, "10 to the power x"),
     SCALAR_ARG("exp2", 1, 1, ty_real_of_num, f_exp2, "2 to the power x"),
@@ -124,6 +144,7 @@ static const fn_def builtins[] = {
     SCALAR("format_ipv4", 1, 2, ty_format_ipv4, f_format_ipv4, "an IPv4 address as text, masked"),
     SCALAR("format_ipv4_mask", 1, 2, ty_format_ipv4, f_format_ipv4_mask, "an IPv4 address and prefix as text, masked"),
     SCALAR_ARG("format_timespan", 2, 2, ty_format_timespan, f_format_timespan, "a timespan as text in a format"),
+    SCALAR_ARG("gamma", 1, 1, ty_real_of_num, f_gamma, "gamma function"),
     SCALAR("geo_info_from_ip_address", 1, 1, ty_geo_info, f_geo_info, "country, state, city, latitude and longitude of an IP address, from a MaxMind database (--geoip FILE)"),
     SCALAR("getmonth", 1, 1, ty_dt_int, f_getmonth, "month of a datetime"),
     SCALAR("gettype", 1, 1, ty_gettype, f_gettype, "the runtime type of a value"),
@@ -140,7 +161,7 @@ static const fn_def builtins[] = {
     SCALAR("hash_sha256", 1, 1, ty_str1, f_hash_sha256, "SHA-256 of a value's text, in hex"),
     SCALAR("hash_xxhash64", 1, 2, ty_hash, f_hash, "the XXH64 hash of a value, as hash(): hash_xxhash64(v[, mod])"),
     AGG("hll", "hll", 1, 2, ty_dynamic, set_state, a_hll_step, a_hll_final, "the distinct values, for dcount_hll() (kql keeps them all: exact)"),
-    AGG("hll_merge", "hll_merge", 1, 1, ty_dynamic, set_state, a_hll_merge_step, a_hll_final, "merge hll() results"),
+    AGG("hll_merge", "hll_merge", 1, 1, ty_dynamic, set_state, a_hll_merge_step, a_hll_final, "merge hll() results: the aggregate hll_merge(h), or the scalar hll_merge(h1, h2, ...)"),
     SCALAR("hourofday", 1, 1, ty_dt_int, f_hourofday, "hour of the day"),
     SCALAR("iff", 3, 3, ty_iff, f_iff, "the second argument if the first is true, else the third"),
     SCALAR("iif", 3, 3, ty_iff, f_iff, "same as iff()"),
@@ -170,6 +191,7 @@ static const fn_def builtins[] = {
     SCALAR_ARG("log", 1, 1, ty_real_of_num, f_log, "natural logarithm"),
     SCALAR_ARG("log10", 1, 1, ty_real_of_num, f_log10, "base-10 logarithm"),
     SCALAR_ARG("log2", 1, 1, ty_real_of_num, f_log2, "base-2 logarithm"),
+    SCALAR_ARG("loggamma", 1, 1, ty_real_of_num, f_loggamma, "natural logarithm of the absolute value of the gamma function"),
     AGG("make_bag", "bag", 1, 2, ty_make_bag, bag_state, a_make_bag_step, a_make_bag_final, "property bag of all the bags' members"),
     AGG("make_bag_if", "bag", 2, 3, ty_make_bag_if, bag_state, a_make_bag_if_step, a_make_bag_final, "make_bag() of the rows where the predicate is true"),
     SCALAR("make_datetime", 3, 6, ty_make_datetime, f_make_datetime, "a datetime from its parts"),
@@ -238,6 +260,8 @@ static const fn_def builtins[] = {
     SCALAR_ARG("round", 1, 2, ty_round, f_round, "round to a number of digits"),
     WINDOW("row_cumsum", 1, 2, ty_row_cumsum, "running sum over serialized rows: row_cumsum(term[, restart])"),
     WINDOW("row_number", 0, 2, ty_long, "the row's position in serialized input: row_number([start[, restart]])"),
+    WINDOW("row_rank_dense", 1, 2, ty_row_rank, "dense rank over serialized rows: up by one where the term changes: row_rank_dense(term[, restart])"),
+    WINDOW("row_rank_min", 1, 2, ty_row_rank, "minimal rank over serialized rows: the first row number of the term: row_rank_min(term[, restart])"),
     WINDOW("row_window_session", 3, 4, ty_row_window_session, "start of the row's session: row_window_session(t, maxFromFirst, maxBetween[, restart])"),
     SCALAR("series_abs", 1, 1, ty_series, f_series_abs, "absolute value of each element"),
     SCALAR("series_acos", 1, 1, ty_series, f_series_acos, "arc cosine of each element"),
@@ -297,6 +321,8 @@ static const fn_def builtins[] = {
     SCALAR("startofweek", 1, 2, ty_startof, f_startofweek, "start of the week (Sunday)"),
     SCALAR("startofyear", 1, 2, ty_startof, f_startofyear, "start of the year"),
     AGG("stdev", "stdev", 1, 1, ty_stat, stat_state, a_stat_step, a_stdev_final, "sample standard deviation"),
+    AGG("stdevif", "stdevif", 2, 2, ty_stat_if, stat_state, a_statif_step, a_stdev_final, "sample standard deviation of the values where the predicate is true"),
+    AGG("stdevp", "stdevp", 1, 1, ty_statp, stat_state, a_stat_step, a_stdevp_final, "population standard deviation"),
     SCALAR("strcat", 1, 64, ty_string, f_strcat, "concatenate values as strings"),
     SCALAR("strcat_array", 2, 2, ty_strcat_array, f_strcat_array, "join array elements with a delimiter"),
     SCALAR("strcat_delim", 3, 16, ty_strcat_delim, f_strcat_delim, "join values with a delimiter"),
@@ -343,6 +369,9 @@ static const fn_def builtins[] = {
     SCALAR("url_encode", 1, 1, ty_str1, f_url_encode, "URL-encode a string"),
     SCALAR("url_encode_component", 1, 1, ty_str1, f_url_encode_component, "URL-encode a string, space as %20"),
     AGG("variance", "variance", 1, 1, ty_stat, stat_state, a_stat_step, a_variance_final, "sample variance"),
+    AGG("varianceif", "varianceif", 2, 2, ty_stat_if, stat_state, a_statif_step, a_variance_final, "sample variance of the values where the predicate is true"),
+    AGG("variancep", "variancep", 1, 1, ty_statp, stat_state, a_stat_step, a_variancep_final, "population variance"),
+    AGG("variancepif", "variancepif", 2, 2, ty_stat_if, stat_state, a_statif_step, a_variancep_final, "population variance of the values where the predicate is true"),
     SCALAR("week_of_year", 1, 1, ty_dt_int, f_week_of_year, "ISO 8601 week number"),
     SCALAR("zip", 2, 16, ty_dyn_arrays, f_zip, "arrays zipped element by element"),
     SCALAR("zlib_compress_to_base64_string", 1, 1, ty_zlib_compress, f_zlib_compress_to_base64_string, "a string zlib-compressed, as base64 (stored deflate blocks, as Kusto writes them)"),
@@ -362,12 +391,24 @@ static const char *const unsupported[] = {
     "bag_unpack", "pivot",
 };
 
+/* The scalar hll_merge(h1, h2, ...): outside the sorted table, which holds one entry per
+** name (the aggregate's); fn_resolve() picks it for two or more arguments. */
+static const fn_def hll_merge_scalar = {"hll_merge", 2, 64, 0, ty_hll_merge, f_hll_merge, 0, NULL, NULL,
+                                        FN_NAME_FIXED, "hll_merged_result",
+                                        "the scalar form: one hll() value of 2 to 64 of them"};
+
 static int cmp_name(const void *key, const void *elem) {
   return strcmp((const char *)key, ((const fn_def *)elem)->name);
 }
 
 const fn_def *fn_lookup(const char *name) {
   return bsearch(name, builtins, KQL_ARRAY_LEN(builtins), sizeof builtins[0], cmp_name);
+}
+
+const fn_def *fn_resolve(const char *name, int nargs) {
+  const fn_def *f = fn_lookup(name);
+  if (f && f->step == a_hll_merge_step && nargs >= 2) return &hll_merge_scalar;
+  return f;
 }
 
 bool fn_known_unsupported(const char *name) {

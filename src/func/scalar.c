@@ -408,6 +408,20 @@ kql_type ty_row_cumsum(ast **a, int n, const char **e) {
   return KQL_T_COUNT_;
 }
 
+/* row_rank_dense(term[, restart]), row_rank_min(term[, restart]): any scalar term (Kusto's
+** binder refuses a dynamic one) and a bool; a long. */
+kql_type ty_row_rank(ast **a, int n, const char **e) {
+  if (a[0]->type == KQL_T_DYNAMIC) {
+    *e = "row_rank_dense() and row_rank_min() expect a scalar term, not a dynamic value";
+    return KQL_T_COUNT_;
+  }
+  if (n > 1 && a[1]->type != KQL_T_BOOL && a[1]->type != KQL_T_NULL && a[1]->type != KQL_T_DYNAMIC) {
+    *e = "row_rank_dense() and row_rank_min() expect a bool as their restart argument";
+    return KQL_T_COUNT_;
+  }
+  return KQL_T_LONG;
+}
+
 /* row_window_session(expr, maxDistanceFromFirst, maxDistanceBetweenNeighbors[, restart]):
 ** a datetime (or timespan) and two timespans; the result has the type of 'expr'. */
 kql_type ty_row_window_session(ast **a, int n, const char **e) {
