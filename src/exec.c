@@ -46,6 +46,25 @@ exec_result exec_emit_rows(op *o, batch *b, kql_value *const *rows, size_t n, si
 
 static op *build(exec_ctx *x, const ast *n, kql_diag *d);
 
+/* 'take' (or 'sample') node 'n': when only operators that map each row to one row (project,
+** extend, renames; no prev()/next()/row_number()) lie between it and a table scan, the scan
+** need not read more rows than it takes (x->limit_table). */
+static void plan_limit(exec_ctx *x, const ast *n) {
+  const ast *c = n->in;
+  while (c && (c->kind == AST_PROJECT || c->kind == AST_EXTEND || c->kind == AST_SERIALIZE ||
+               c->kind == AST_PROJECT_AWAY || c->kind == AST_PROJECT_KEEP ||
+               c->kind == AST_PROJECT_RENAME || c->kind == AST_PROJECT_REORDER ||
+               c->kind == AST_AS || c->kind == AST_RENDER) &&
+         !(c->flags & 0x400))
+    c = c->in;
+  if (!c || c->kind != AST_TABLE || c->let || !c->scan) return;
+  kql_value v;
+  expr_eval(x, x->a, n->a, NULL, 0, &v);
+  if (v.isnull || v.u.i < 0) return;
+  x->limit_table = c;
+  x->limit_rows = v.u.i;
+}
+
 /* Build the operator of 'n' (and its inputs).  When the run watches operators (explain
 ** --analyze/--why, progress, cancellation: analyze.h), each comes back behind a watcher. */
 op *exec_build(exec_ctx *x, const ast *n, kql_diag *d) {
@@ -72,7 +91,9 @@ static op *build(exec_ctx *x, const ast *n, kql_diag *d) {
   default: break;
   }
   if (n->kind == AST_WHERE) rawf_plan(x, n); /* before the scan under it is built */
+  if (n->kind == AST_TAKE || n->kind == AST_SAMPLE) plan_limit(x, n);
   op *child = exec_build(x, n->in, d);
+  x->limit_table = NULL;
   if (!child) return NULL;
   switch (n->kind) {
   case AST_GETSCHEMA:

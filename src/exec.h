@@ -60,6 +60,10 @@ typedef struct exec_ctx {
   /* rawfilter.c: the raw-text filter planned for the scan of node 'rawf_table' */
   const ast *rawf_table; /* an AST_TABLE, or NULL */
   struct jsfilter *rawf; /* its filter (query arena) */
+  /* exec.c: a take over the scan of node 'limit_table', with only row-for-row operators
+  ** between, needs at most 'limit_rows' of its rows: the scan reads no more */
+  const ast *limit_table; /* an AST_TABLE, or NULL */
+  int64_t limit_rows;
 } exec_ctx;
 
 /* The rows a mv-apply or partition subquery reads (its AST_APPLYSRC): set by the operator

@@ -93,6 +93,9 @@ struct scan_op {
   pthread_cond_t work; /* a job became J_READY, or stop */
   pthread_cond_t fin;  /* a job became J_DONE */
   bool stop;           /* workers must exit */
+  bool has_limit;      /* a take above needs at most 'limit' rows (exec.h: limit_table) */
+  uint64_t limit;
+  uint64_t given;      /* rows put in jobs so far */
 };
 
 static void note_bad(scan_op *s, long line, int col, const void *node) {
@@ -121,6 +124,12 @@ static void fill_job(scan_op *s, job *j) {
   j->seq = s->seq++;
   arena_reset(j->mem);
   while (j->nrows < JOB_ROWS && j->tlen < JOB_BYTES) {
+    if (s->has_limit && s->given >= s->limit) { /* a take above wants no more */
+      j->end = true;
+      s->rd_end = true;
+      break;
+    }
+    s->given++;
     const char *text;
     size_t n;
     jsonrd_place pl;
@@ -366,7 +375,8 @@ static void start_workers(scan_op *s, const char *path) {
 }
 
 /* A streaming scan of the columns 'used' of the table of 'n'. */
-static scan_op *stream_open(exec_ctx *x, const ast *n, const bool *used, kql_diag *d) {
+static scan_op *stream_open(exec_ctx *x, const ast *n, const bool *used, const int64_t *limit,
+                            kql_diag *d) {
   const bind_scan *sc = n->scan;
   const cat_table *t = sc->table;
   jsonrd *rd = jsonrd_open(t->path, d);
@@ -395,7 +405,11 @@ static scan_op *stream_open(exec_ctx *x, const ast *n, const bool *used, kql_dia
     s->jobs[i].mem = arena_new();
     s->jobs[i].vals = xmalloc(sizeof(kql_value) * JOB_ROWS * (size_t)(s->nwant ? s->nwant : 1));
   }
-  if (s->fast) start_workers(s, t->path);
+  if (limit) {
+    s->has_limit = true;
+    s->limit = (uint64_t)*limit;
+  }
+  if (s->fast && !(limit && *limit <= JOB_ROWS)) start_workers(s, t->path);
   return s;
 }
 
@@ -416,7 +430,7 @@ static int mem_load(exec_ctx *x, const ast *n, cat_cache *cc, cat_mem *m, const 
   bool any = !m->rows_known;
   for (int c = 0; c < ncols; c++) any |= want[c] = need[c] && !m->cols[c];
   if (!any) return LOAD_OK;
-  scan_op *s = stream_open(x, n, want, d);
+  scan_op *s = stream_open(x, n, want, NULL, d);
   if (!s) return LOAD_ERROR;
   cat_cache_count_load(cc);
   uint64_t saved_bad = x->rows_bad;
@@ -638,7 +652,7 @@ op *op_scan_new(exec_ctx *x, const ast *n, kql_diag *d) {
     op *o = mem_open(x, n, cc, &stream, d);
     if (o || !stream) return o;
   }
-  scan_op *s = stream_open(x, n, sc->used, d);
+  scan_op *s = stream_open(x, n, sc->used, x->limit_table == n ? &x->limit_rows : NULL, d);
   if (s && x->rawf_table == n) jsonrd_set_filter(s->rd, x->rawf, x->cancel); /* rawfilter.h */
   return s ? &s->base : NULL;
 }
