@@ -195,34 +195,55 @@ def med(xs):
 
 def bench_query(args, name, kql, sql, size, duck_ok, dpe=None):
     """Alternate kql and DuckDB 'args.runs' times; return the figures of one table line."""
-    engines = [("kql", kql_cmd(args, kql, args.files, dpe))]
-    if duck_ok and sql:
-        engines += [("duck1", duck_cmd(1, sql)), ("duck", duck_cmd(os.cpu_count() or 1, sql))]
-    res = {e: {"wall": [], "rss": [], "ms": [], "cpu": []} for e, _ in engines}
+    return bench_variants(args, [(name, kql, sql, size, dpe)], duck_ok)[0]
+
+
+def bench_variants(args, variants, duck_ok):
+    """Alternate kql and DuckDB over several variants (name, kql, sql, size, dpe) of a query in
+    one loop, 'args.runs' times, the order reversed every other run, so that a change of load
+    falls on all of them alike (the JSON array against its JSON Lines twin); return one table
+    line per variant.  A line after the first also gets 'ratio_first': the median of the per-run
+    ratios of its kql time to the first variant's."""
+    engines = []
+    for i, (name, kql, sql, size, dpe) in enumerate(variants):
+        engines.append((i, "kql", kql_cmd(args, kql, args.files, dpe)))
+        if duck_ok and sql:
+            engines += [(i, "duck1", duck_cmd(1, sql)), (i, "duck", duck_cmd(os.cpu_count() or 1, sql))]
+    res = {(i, e): {"wall": [], "rss": [], "ms": [], "cpu": []} for i, e, _ in engines}
     for run in range(args.runs):
         order = engines if run % 2 == 0 else engines[::-1]
-        for e, cmd in order:
+        for i, e, cmd in order:
             wall, rss, out = timed(cmd)
-            res[e]["wall"].append(wall)
-            res[e]["rss"].append(rss)
-            res[e]["cpu"].append(timed.cpu)
+            r = res[(i, e)]
+            r["wall"].append(wall)
+            r["rss"].append(rss)
+            r["cpu"].append(timed.cpu)
             if e.startswith("duck"):
-                res[e]["ms"].append(json.loads(out.decode().strip().splitlines()[-1])["ms"])
-            elif name == "seed" and dpe is None:
+                r["ms"].append(json.loads(out.decode().strip().splitlines()[-1])["ms"])
+            elif variants[i][0] == "seed" and variants[i][4] is None:
                 check_seed(out, args.files["expect"])
-    line = {"query": name, "MB": size / 1e6}
-    for e in res:
-        line[e] = med(res[e]["wall"])
-        line[e + "_rss"] = max(res[e]["rss"])
-        line[e + "_cpu"] = med(res[e]["cpu"])
-        if res[e]["ms"]:
-            line[e + "_ms"] = med(res[e]["ms"])
-    for e in ("duck1", "duck"):
-        if e in res:
-            line["ratio_" + e] = med([k / d for k, d in zip(res["kql"]["wall"], res[e]["wall"])])
-    log("  %-10s kql %.2fs %s" % (name, line["kql"], " ".join(
-        "%s %.2fs" % (e, line[e]) for e in ("duck1", "duck") if e in line)))
-    return line
+    lines = []
+    for i, (name, kql, sql, size, dpe) in enumerate(variants):
+        line = {"query": name, "MB": size / 1e6}
+        for (j, e), r in res.items():
+            if j != i:
+                continue
+            line[e] = med(r["wall"])
+            line[e + "_rss"] = max(r["rss"])
+            line[e + "_cpu"] = med(r["cpu"])
+            if r["ms"]:
+                line[e + "_ms"] = med(r["ms"])
+        for e in ("duck1", "duck"):
+            if (i, e) in res:
+                line["ratio_" + e] = med([k / d for k, d in zip(res[(i, "kql")]["wall"], res[(i, e)]["wall"])])
+        if i > 0:
+            line["ratio_first"] = med([k / f for k, f in zip(res[(i, "kql")]["wall"], res[(0, "kql")]["wall"])])
+            line["ratio_first_cpu"] = med([k / f for k, f in zip(res[(i, "kql")]["cpu"], res[(0, "kql")]["cpu"])
+                                           if f > 0])
+        log("  %-10s kql %.2fs %s" % (name, line["kql"], " ".join(
+            "%s %.2fs" % (e, line[e]) for e in ("duck1", "duck") if e in line)))
+        lines.append(line)
+    return lines
 
 
 def check_seed(out, expect_path):
@@ -306,17 +327,13 @@ def main():
         lines.append(bench_query(args, name, kql, sql(args.files), sz, duck_ok))
     # the JSON array against its JSON Lines twin, and memory at 100k rows
     extra = []
-    pairs = () if args.no_extras else (("seed 240M JSONL", "arrl", "newline_delimited"), ("seed 240M array", "arr", "array"))
-    for label, key, fmt in pairs:
-        f = dict(args.files, dpe=args.files[key], fmt=fmt)
-        ln = bench_query(args, label, QUERIES[0][2], QUERIES[0][3](f), os.path.getsize(args.files[key]),
-                         duck_ok, dpe=args.files[key])
-        extra.append(ln)
-    pairs = () if args.no_extras else (("count_by 240M JSONL", "arrl", "newline_delimited"), ("count_by 240M array", "arr", "array"))
-    for label, key, fmt in pairs:
-        f = dict(args.files, dpe=args.files[key], fmt=fmt)
-        extra.append(bench_query(args, label, QUERIES[1][2], QUERIES[1][3](f), os.path.getsize(args.files[key]),
-                                 duck_ok, dpe=args.files[key]))
+    for q in (() if args.no_extras else (QUERIES[0], QUERIES[1])):
+        variants = []
+        for label, key, fmt in (("JSONL", "arrl", "newline_delimited"), ("array", "arr", "array")):
+            f = dict(args.files, dpe=args.files[key], fmt=fmt)
+            variants.append(("%s 240M %s" % (q[0], label), q[2], q[3](f), os.path.getsize(args.files[key]),
+                             args.files[key]))
+        extra += bench_variants(args, variants, duck_ok)
     small = None if args.no_extras else bench_query(
         args, "seed 100k rows", QUERIES[0][2], None, os.path.getsize(args.files["dpe100k"]), False,
         dpe=args.files["dpe100k"])
@@ -334,14 +351,19 @@ def main():
     report.append("")
     report.append(fmt_table(lines + extra, duck_ok))
     report.append("")
+    for ln in extra:
+        if "ratio_first" in ln:
+            report.append("%s against its JSON Lines twin, runs alternating: kql time %.2fx (median of the "
+                          "per-run ratios), CPU %.2fx, peak RSS %.1f MB against %.1f MB."
+                          % (ln["query"], ln["ratio_first"], ln["ratio_first_cpu"], ln["kql_rss"],
+                             next(x["kql_rss"] for x in extra if x["query"] == ln["query"].replace("array", "JSONL"))))
     if small:
         report.append("Peak RSS of kql on the seed: %.1f MB at 100k rows, %.1f MB on %s."
                       % (small["kql_rss"], lines[0]["kql_rss"] if lines and lines[0]["query"] == "seed" else float("nan"),
                          os.path.basename(args.files["dpe"])))
     if st:
         report.append("Start-up plus a 10-row query (whole process): kql %.1f ms on the shipped sample "
-                      "(data/DeviceProcessEvents.json), %.1f ms on the big file (one batch of 1024 rows, all "
-                      "columns)%s." % (st["kql_sample"], st["kql_big"],
+                      "(data/DeviceProcessEvents.json), %.1f ms on the big file (10 rows, all columns)%s." % (st["kql_sample"], st["kql_big"],
                                        ("; DuckDB (node process, read_json_auto) %.0f ms on the sample" % st["duck_sample"])
                                        if "duck_sample" in st else ""))
     text = "\n".join(report)
