@@ -15,48 +15,8 @@
 #include <string.h>
 
 #include "kql.h"
+#include "func_check.h"
 #include "suites.h"
-
-/* A whole query and its NDJSON output, or the message of the error it must raise. */
-typedef struct qcase {
-  const char *query; /* KQL query */
-  const char *want;  /* NDJSON rows, or the error message (a substring of d.msg) */
-} qcase;
-
-/* Run 'q'; on success return its rows as NDJSON (malloc'ed), else NULL with 'd' filled. */
-static char *run(const char *q, kql_diag *d) {
-  kql_engine *e = kql_engine_new();
-  kql_query *qq = kql_query_compile(e, q, strlen(q), d);
-  char *out = NULL;
-  size_t len = 0;
-  if (qq) {
-    FILE *f = open_memstream(&out, &len);
-    kql_status st = kql_query_run_to(qq, f, KQL_FMT_NDJSON, 0, d);
-    fclose(f);
-    kql_query_free(qq);
-    if (st != KQL_OK) {
-      free(out);
-      out = NULL;
-    }
-  }
-  kql_engine_free(e);
-  return out;
-}
-
-static void check_query(const qcase *c) {
-  kql_diag d;
-  char *out = run(c->query, &d);
-  ck_assert_msg(out != NULL, "%s: query failed: %s", c->query, d.msg);
-  ck_assert_msg(strcmp(out, c->want) == 0, "%s\n  want %s  got  %s", c->query, c->want, out);
-  free(out);
-}
-
-static void check_error(const qcase *c) {
-  kql_diag d;
-  char *out = run(c->query, &d);
-  ck_assert_msg(out == NULL, "%s: expected an error, got %s", c->query, out ? out : "");
-  ck_assert_msg(strstr(d.msg, c->want) != NULL, "%s: want error '%s', got '%s'", c->query, c->want, d.msg);
-}
 
 /* ---- statistics aggregates ---- */
 
