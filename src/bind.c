@@ -721,6 +721,28 @@ static bind_rel *bind_source(binder *b, ast *n) {
   return r;
 }
 
+/* 'base', or base1, base2 ... : the first name no AST_ASSIGN of 'items' takes. */
+static const char *free_item_name(binder *b, const ast_list *items, const char *base) {
+  const char *name = base;
+  for (int m = 1, clash = 1; clash; m++) {
+    clash = 0;
+    for (int q = 0; q < items->n && !clash; q++)
+      clash = items->v[q]->kind == AST_ASSIGN && items->v[q]->name && strcmp(items->v[q]->name, name) == 0;
+    if (clash) name = arena_printf(b->a, "%s%d", base, m);
+  }
+  return name;
+}
+
+/* The expression e[j]. */
+static ast *index_of(binder *b, ast *e, int j) {
+  ast *idx = ast_new(b->a, AST_INDEX, e->span), *lit = ast_new(b->a, AST_LIT, e->span);
+  lit->lit = val_long(j);
+  lit->type = KQL_T_LONG;
+  idx->a = e;
+  idx->b = lit;
+  return idx;
+}
+
 /* An unnamed array_sort_asc(a1, a2, ...[, nulls_last]) or array_sort_desc of two or more
 ** arrays: one item per array, f(...)[i] named a1_sorted (array<i>_sorted when the argument
 ** has no name; a clash takes a suffix 1, 2 ...), as Kusto names them.  False for any other
@@ -736,21 +758,9 @@ static bool sort_outputs(binder *b, ast *it, ast_list *items) {
   for (int j = 0; j < na; j++) {
     const char *arg = expr_name(b, e->list.v[j]);
     const char *base = arg ? arena_printf(b->a, "%s_sorted", arg) : arena_printf(b->a, "array%d_sorted", j);
-    const char *name = base;
-    for (int m = 1, clash = 1; clash; m++) {
-      clash = 0;
-      for (int q = 0; q < items->n && !clash; q++)
-        clash = items->v[q]->kind == AST_ASSIGN && items->v[q]->name && strcmp(items->v[q]->name, name) == 0;
-      if (clash) name = arena_printf(b->a, "%s%d", base, m);
-    }
-    ast *idx = ast_new(b->a, AST_INDEX, e->span), *lit = ast_new(b->a, AST_LIT, e->span);
-    lit->lit = val_long(j);
-    lit->type = KQL_T_LONG;
-    idx->a = e;
-    idx->b = lit;
     ast *as = ast_new(b->a, AST_ASSIGN, it->span);
-    as->name = name;
-    as->a = idx;
+    as->name = free_item_name(b, items, base);
+    as->a = index_of(b, e, j);
     ast_push(b->a, items, as);
   }
   return true;
@@ -782,22 +792,9 @@ static bool expand_outputs(binder *b, ast *n) {
     for (int j = 0; j < k; j++) {
       const char *name = j < it->by.n ? it->by.v[j]->name
                          : j == 0 && it->kind == AST_ASSIGN ? it->name : NULL;
-      if (!name) { /* f_x_suffix (f__suffix for an unnamed x), then f_x_suffix1, ... */
-        const char *base = arena_printf(b->a, "%s_%s_%s", e->name, arg ? arg : "", o[j].suffix);
-        name = base;
-        for (int m = 1, clash = 1; clash; m++) {
-          clash = 0;
-          for (int q = 0; q < items.n && !clash; q++)
-            clash = items.v[q]->kind == AST_ASSIGN && items.v[q]->name && strcmp(items.v[q]->name, name) == 0;
-          if (clash) name = arena_printf(b->a, "%s%d", base, m);
-        }
-      }
-      ast *idx = ast_new(b->a, AST_INDEX, e->span), *lit = ast_new(b->a, AST_LIT, e->span);
-      lit->lit = val_long(j);
-      lit->type = KQL_T_LONG;
-      idx->a = e;
-      idx->b = lit;
-      ast *v = idx;
+      if (!name) /* f_x_suffix (f__suffix for an unnamed x), then f_x_suffix1, ... */
+        name = free_item_name(b, &items, arena_printf(b->a, "%s_%s_%s", e->name, arg ? arg : "", o[j].suffix));
+      ast *idx = index_of(b, e, j), *v = idx;
       if (o[j].type != KQL_T_DYNAMIC) {
         v = ast_new(b->a, AST_CALL, e->span);
         v->name = o[j].type == KQL_T_LONG ? "tolong" : "toreal";
