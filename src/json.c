@@ -483,7 +483,7 @@ static bool dl_call(dynlit *p, int kind) {
   char buf[64];
   int64_t v;
   size_t m = 0;
-  bool ok = n > 0 && n < sizeof buf;
+  bool ok = n > 0 && n < sizeof buf, quote = true; /* quote: the JSON is a string */
   if (ok) {
     memcpy(buf, t, n);
     buf[n] = 0;
@@ -512,38 +512,28 @@ static bool dl_call(dynlit *p, int kind) {
     long long ll = ok ? strtoll(buf, &end, 0) : 0;
     ok = ok && !errno && *end == 0;
     if (ok) m = (size_t)snprintf(buf, sizeof buf, "%lld", ll);
+    quote = false;
     break;
   }
   case DL_REAL: {
-    char *end = buf;
-    double d = 0;
-    if (ok && strcasecmp(buf, "nan") == 0) d = NAN, end = buf + n;
-    else if (ok && (strcasecmp(buf, "inf") == 0 || strcasecmp(buf, "+inf") == 0)) d = INFINITY, end = buf + n;
-    else if (ok && strcasecmp(buf, "-inf") == 0) d = -INFINITY, end = buf + n;
-    else if (ok) d = strtod(buf, &end);
-    ok = ok && end != buf && *end == 0;
-    if (ok) { /* NaN and infinities as pack_array has them: "NaN", "Infinity" */
-      m = json_format_real(d, buf);
-      if (isfinite(d)) sb_put(&p->out, buf, m);
-      else sb_json_string(&p->out, buf, m);
-    }
-    p->i = ok ? p->i : b;
-    return ok;
+    double d;
+    ok = ok && lit_parse_real(buf, &d) == 0;
+    if (ok) m = json_format_real(d, buf);
+    quote = ok && !isfinite(d); /* NaN and infinities as pack_array has them: "NaN" */
+    break;
   }
   case DL_BOOL:
     ok = ok && (strcasecmp(buf, "true") == 0 || strcasecmp(buf, "false") == 0);
-    if (ok) {
-      sb_puts(&p->out, buf[0] == 't' || buf[0] == 'T' ? "true" : "false");
-      return true;
-    }
+    if (ok) m = (size_t)snprintf(buf, sizeof buf, "%s", buf[0] == 't' || buf[0] == 'T' ? "true" : "false");
+    quote = false;
     break;
   }
   if (!ok) {
     p->i = b;
     return false;
   }
-  if (kind == DL_LONG) sb_put(&p->out, buf, m);
-  else sb_json_string(&p->out, buf, m);
+  if (quote) sb_json_string(&p->out, buf, m);
+  else sb_put(&p->out, buf, m);
   return true;
 }
 

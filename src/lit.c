@@ -1,12 +1,15 @@
 /*
 ** lit.c: decodes literal text for the lexer and the conversion functions: string bodies
-** (escapes, verbatim quotes), datetime text (ISO 8601, RFC 822, RFC 850) and timespan text
-** (unit literals, [d.]hh:mm:ss), and writes datetime and timespan values the way Kusto
-** shows them.  Pure functions over caller buffers; no allocation, no global state.
+** (escapes, verbatim quotes), datetime text (ISO 8601, RFC 822, RFC 850), timespan text
+** (unit literals, [d.]hh:mm:ss) and real text (nan, inf, 1.5), and writes datetime and
+** timespan values the way Kusto shows them.  Pure functions over caller buffers; no allocation, no global state.
 */
 #include "lit.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define TICKS_SEC INT64_C(10000000)
 #define TICKS_MIN (INT64_C(60) * TICKS_SEC)
@@ -648,4 +651,16 @@ long lit_unescape(const char *s, size_t n, char quote, bool verbatim, char *out,
   }
   *p = '\0';
   return (long)(p - out);
+}
+
+int lit_parse_real(const char *text, double *r) {
+  char *end;
+  if (strcasecmp(text, "nan") == 0) *r = NAN;
+  else if (strcasecmp(text, "+inf") == 0 || strcasecmp(text, "inf") == 0) *r = INFINITY;
+  else if (strcasecmp(text, "-inf") == 0) *r = -INFINITY;
+  else {
+    *r = strtod(text, &end);
+    if (end == text || *end) return -1;
+  }
+  return 0;
 }

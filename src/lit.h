@@ -33,6 +33,10 @@ KQL_INTERNAL int lit_parse_time_of_day(const char *s, size_t n, int64_t *ticks);
 ** '*ticks', or -1. */
 KQL_INTERNAL int lit_parse_timespan(const char *s, size_t n, int64_t *ticks);
 
+/* Parse the text of real(...): a number strtod reads whole, or nan, inf, +inf, -inf in any
+** case.  'text' is NUL-terminated.  Returns 0 and sets '*r', or -1. */
+KQL_INTERNAL int lit_parse_real(const char *text, double *r);
+
 /* Write 'ticks' as ISO 8601 UTC with up to 7 fraction digits, trailing zeros dropped:
 ** "2026-06-01T23:00:00Z", "2026-06-01T23:00:00.1234567Z".  'buf' holds >= 40 bytes.
 ** Returns the length written (NUL-terminated). */

@@ -479,13 +479,7 @@ ast *parse_typed_lit(kql_parser *p, kql_span sp) {
   case KQL_T_REAL:
   case KQL_T_DECIMAL: {
     double r;
-    if (strcasecmp(text, "nan") == 0) r = NAN;
-    else if (strcasecmp(text, "+inf") == 0 || strcasecmp(text, "inf") == 0) r = INFINITY;
-    else if (strcasecmp(text, "-inf") == 0) r = -INFINITY;
-    else {
-      r = strtod(text, &end);
-      if (*end || !n) return lit_error(p, sp, "real literal");
-    }
+    if (lit_parse_real(text, &r) != 0) return lit_error(p, sp, "real literal");
     kql_value v = val_real(r);
     v.type = (kql_type)t;
     return lit_node(p, sp, v);
