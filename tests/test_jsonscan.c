@@ -995,6 +995,21 @@ END_TEST
 
 static char edir[256];
 
+/* Make the temporary data folder 'edir' from the mkdtemp template 'tmpl', with the schema
+** file schemas/T.json holding 'schema'. */
+static void make_edir(const char *tmpl, const char *schema) {
+  snprintf(edir, sizeof edir, "%s", tmpl);
+  ck_assert_ptr_nonnull(mkdtemp(edir));
+  char path[512];
+  snprintf(path, sizeof path, "%s/schemas", edir);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/schemas/T.json", edir);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(schema, f);
+  fclose(f);
+}
+
 /* Run 'q' over the folder edir with the environment 'env' ("NAME=VALUE", or NULL): the rows as
 ** NDJSON and the status, diagnostic and warning, all as one text. */
 static char *run_query(const char *q, const char *env) {
@@ -1028,18 +1043,11 @@ static char *run_query(const char *q, const char *env) {
 }
 
 START_TEST(threaded_scan_gives_what_the_cjson_scan_gives) {
-  snprintf(edir, sizeof edir, "/tmp/kql-jsonscan-XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(edir));
+  make_edir("/tmp/kql-jsonscan-XXXXXX",
+            "{\"T\": {\"s\": \"string\", \"l\": \"long\", \"i\": \"int\", \"r\": \"real\", \"b\": \"bool\", "
+            "\"dt\": \"datetime\", \"ts\": \"timespan\", \"dyn\": \"dynamic\", \"g\": \"guid\", "
+            "\"dec\": \"decimal\"}}");
   char path[512];
-  snprintf(path, sizeof path, "%s/schemas", edir);
-  mkdir(path, 0700);
-  snprintf(path, sizeof path, "%s/schemas/T.json", edir);
-  FILE *f = fopen(path, "w");
-  fputs("{\"T\": {\"s\": \"string\", \"l\": \"long\", \"i\": \"int\", \"r\": \"real\", \"b\": \"bool\", "
-        "\"dt\": \"datetime\", \"ts\": \"timespan\", \"dyn\": \"dynamic\", \"g\": \"guid\", "
-        "\"dec\": \"decimal\"}}",
-        f);
-  fclose(f);
   rng g = {4242 + (uint64_t)_i};
   /* about 2 MB of rows: several jobs and batches, so that worker threads start */
   snprintf(path, sizeof path, "%s/T.jsonl", edir);
@@ -1249,17 +1257,10 @@ static void strip_warning(char *s) {
 }
 
 START_TEST(raw_filter_gives_the_rows_of_the_full_scan) {
-  snprintf(edir, sizeof edir, "/tmp/kql-rawfilter-XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(edir));
+  make_edir("/tmp/kql-rawfilter-XXXXXX",
+            "{\"T\": {\"s\": \"string\", \"l\": \"long\", \"dyn\": \"dynamic\", \"g\": \"string\", "
+            "\"longer_key_name_past_sixteen\": \"string\"}}");
   char path[512];
-  snprintf(path, sizeof path, "%s/schemas", edir);
-  mkdir(path, 0700);
-  snprintf(path, sizeof path, "%s/schemas/T.json", edir);
-  FILE *f = fopen(path, "w");
-  fputs("{\"T\": {\"s\": \"string\", \"l\": \"long\", \"dyn\": \"dynamic\", \"g\": \"string\", "
-        "\"longer_key_name_past_sixteen\": \"string\"}}",
-        f);
-  fclose(f);
   rng g = {777 + (uint64_t)_i};
   snprintf(path, sizeof path, "%s/T.%s", edir, _i % 2 ? "json" : "jsonl");
   gen_file(&g, path, _i % 2 ? LAY_ARRAY : LAY_LINES, 6000, -1);
